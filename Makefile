@@ -1,0 +1,140 @@
+# btfx: libbtfx + btftool.  Plain GNU make.
+#   make                 build $(O)/libbtfx.a, $(O)/libbtfx.so, $(O)/btftool
+#   make O=DIR SAN=...   build elsewhere, with sanitizers (address,undefined)
+#   make check           deps (if missing), build, every test
+#   make demo            deps (if missing), build, summary of the running kernel
+#   make bench           btfx vs libbpf/bpftool, ratios
+#   make install PREFIX=/usr/local DESTDIR=
+#   V=1 for verbose, WERROR=1 (CI) for warnings as errors
+
+VERSION_MAJOR := 0
+VERSION := 0.1.0
+O ?= build
+SAN ?=
+CC ?= gcc
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+ifeq ($(V),1)
+Q :=
+msg := @true
+else
+Q := @
+msg = @printf '  %-8s %s\n'
+endif
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+	-Wformat=2 -Wno-format-nonliteral -Wundef -Wvla -Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+ifeq ($(CI),true)
+WARNINGS += -Werror
+endif
+
+OPT ?= -O2
+BASE_CFLAGS := -std=gnu11 $(OPT) -g $(WARNINGS) -D_GNU_SOURCE -Iinclude -Ilibbtfx -Icore-reloc
+ifneq ($(SAN),)
+BASE_CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=$(SAN)
+endif
+CFLAGS ?=
+LDFLAGS ?=
+LIBS := -lelf -lz -llzma -llz4 -lzstd -lbz2
+
+LIB_SRCS := $(wildcard libbtfx/*.c)
+CLI_SRCS := $(wildcard btftool/*.c)
+LIB_SOBJS := $(patsubst %.c,$(O)/static/%.o,$(LIB_SRCS))
+LIB_POBJS := $(patsubst %.c,$(O)/shared/%.o,$(LIB_SRCS))
+CLI_OBJS := $(patsubst %.c,$(O)/cli/%.o,$(CLI_SRCS))
+HDRS := $(wildcard include/btfx/*.h libbtfx/*.h btftool/*.h)
+
+STATIC_LIB := $(O)/libbtfx.a
+SHARED_LIB := $(O)/libbtfx.so.$(VERSION)
+SONAME := libbtfx.so.$(VERSION_MAJOR)
+BTFTOOL := $(O)/btftool
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
+TEST_HELPERS := $(wildcard tests/unit/helpers/*.c)
+
+.PHONY: all clean check demo deps install bench test-unit test-cli tests
+all: $(STATIC_LIB) $(O)/libbtfx.so $(BTFTOOL)
+
+$(O)/static/%.o: %.c $(HDRS)
+	$(msg) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) -fvisibility=hidden $(CFLAGS) -c $< -o $@
+
+$(O)/shared/%.o: %.c $(HDRS)
+	$(msg) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(CFLAGS) -c $< -o $@
+
+$(O)/cli/%.o: %.c $(HDRS)
+	$(msg) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(STATIC_LIB): $(LIB_SOBJS)
+	$(msg) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SHARED_LIB): $(LIB_POBJS) libbtfx/libbtfx.map
+	$(msg) LD $@
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=libbtfx/libbtfx.map \
+		$(SAN_LDFLAGS) $(LDFLAGS) -o $@ $(LIB_POBJS) $(LIBS)
+
+$(O)/libbtfx.so: $(SHARED_LIB)
+	$(Q)ln -sf libbtfx.so.$(VERSION) $(O)/$(SONAME) && ln -sf $(SONAME) $@
+
+$(BTFTOOL): $(CLI_OBJS) $(STATIC_LIB)
+	$(msg) LD $@
+	$(Q)$(CC) $(SAN_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(LIBS)
+
+# ---------------------------------------------------------------- tests
+$(O)/tests/%: tests/unit/%.c $(TEST_HELPERS) $(STATIC_LIB) $(HDRS)
+	$(msg) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(TEST_HELPERS) $(STATIC_LIB) \
+		$(SAN_LDFLAGS) $(LDFLAGS) $(LIBS) -lcmocka -lbpf
+
+tests: $(UNIT_BINS)
+
+deps:
+	@scripts/deps.sh
+
+# deps only when something is missing (scripts/deps.sh is a no-op otherwise)
+check: deps
+	@$(MAKE) --no-print-directory all tests
+	@O=$(O) tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@$(BTFTOOL) summary
+	@echo
+	@$(BTFTOOL) dump -t task_struct | head -5
+
+bench: deps
+	@$(MAKE) --no-print-directory all OPT=-O2
+	@O=$(O) bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/btfx $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libbtfx.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libbtfx.so
+	install -m 644 include/btfx/*.h $(DESTDIR)$(INCLUDEDIR)/btfx/
+	install -m 755 $(BTFTOOL) $(DESTDIR)$(BINDIR)/
+	install -m 644 docs/btftool.1 $(DESTDIR)$(MANDIR)/man1/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' libbtfx/libbtfx.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libbtfx.pc
+
+clean:
+	rm -rf $(O)

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef BTFTOOL_H
+#define BTFTOOL_H
+#include <stdbool.h>
+#include "btfx/btfx.h"
+
+/* exit codes shared by every command */
+enum { EXIT_OK = 0, EXIT_NEGATIVE = 1, EXIT_ERROR = 2 };
+
+extern const char *prog_name;
+
+void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print err (already naming the file) and return EXIT_ERROR. */
+int p_btfx_err(const struct btfx_error *err);
+
+/* Open FILE (NULL = running kernel) with optional base path. On success
+ * *base_out holds the base to free after the BTF. */
+struct btfx *open_btf(const char *path, const char *base_path, struct btfx **base_out, struct btfx_error *err);
+
+/* Write data to path atomically (temp file + fsync + rename); when
+ * keep_if_same, an identical existing file is left untouched. */
+int write_file_atomic(const char *path, const void *data, size_t size, bool keep_if_same);
+
+int cmd_dump(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+#endif

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Raw BTF blob parsing: header, section table, strings, layout, type framing
+ * and byte-order conversion.  Semantic (kernel-rule) validation lives in
+ * validate.c; this file only guarantees that every type record lies inside
+ * the type section, so that the accessors never read out of bounds.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+#include "internal.h"
+
+static const char *const kind_names[BTFX_KIND_NR] = {
+	[BTFX_KIND_UNKN] = "UNKNOWN", [BTFX_KIND_INT] = "INT",
+	[BTFX_KIND_PTR] = "PTR", [BTFX_KIND_ARRAY] = "ARRAY",
+	[BTFX_KIND_STRUCT] = "STRUCT", [BTFX_KIND_UNION] = "UNION",
+	[BTFX_KIND_ENUM] = "ENUM", [BTFX_KIND_FWD] = "FWD",
+	[BTFX_KIND_TYPEDEF] = "TYPEDEF", [BTFX_KIND_VOLATILE] = "VOLATILE",
+	[BTFX_KIND_CONST] = "CONST", [BTFX_KIND_RESTRICT] = "RESTRICT",
+	[BTFX_KIND_FUNC] = "FUNC", [BTFX_KIND_FUNC_PROTO] = "FUNC_PROTO",
+	[BTFX_KIND_VAR] = "VAR", [BTFX_KIND_DATASEC] = "DATASEC",
+	[BTFX_KIND_FLOAT] = "FLOAT", [BTFX_KIND_DECL_TAG] = "DECL_TAG",
+	[BTFX_KIND_TYPE_TAG] = "TYPE_TAG", [BTFX_KIND_ENUM64] = "ENUM64",
+};
+
+const char *btfx__kind_name(unsigned kind)
+{
+	return kind < BTFX_KIND_NR ? kind_names[kind] : "UNKNOWN";
+}
+
+BTFX_API const char *btfx_kind_str(unsigned kind)
+{
+	return btfx__kind_name(kind);
+}
+
+/* info_sz / elem_sz of the kinds this library knows (kind 0 has none). */
+static const struct btfx_layout known_layout[BTFX_KIND_NR] = {
+	[BTFX_KIND_INT] = { 4, 0, 0 },
+	[BTFX_KIND_ARRAY] = { 12, 0, 0 },
+	[BTFX_KIND_STRUCT] = { 0, 12, 0 },
+	[BTFX_KIND_UNION] = { 0, 12, 0 },
+	[BTFX_KIND_ENUM] = { 0, 8, 0 },
+	[BTFX_KIND_FUNC_PROTO] = { 0, 8, 0 },
+	[BTFX_KIND_VAR] = { 4, 0, 0 },
+	[BTFX_KIND_DATASEC] = { 0, 12, 0 },
+	[BTFX_KIND_DECL_TAG] = { 4, 0, 0 },
+	[BTFX_KIND_ENUM64] = { 0, 12, 0 },
+};
+
+static const struct btfx_layout *layout_of(const struct btfx *btf, unsigned kind)
+{
+	for (const struct btfx *b = btf; b; b = b->base)
+		if (b->layout)
+			return kind < b->layout_cnt ? &b->layout[kind] : NULL;
+	return NULL;
+}
+
+/*
+ * Size of the record of t (header + trailing data).  Returns 0 when the
+ * kind is unknown and no layout section describes it.  *need gets the
+ * 64-bit size so that callers can report what was missing.
+ */
+size_t btfx__type_size(const struct btfx *btf, const struct btfx_type *t, uint64_t *need)
+{
+	unsigned kind = btfx_kind(t);
+	const struct btfx_layout *l;
+	uint64_t n;
+
+	if (kind > 0 && kind < BTFX_KIND_NR)
+		l = &known_layout[kind];
+	else if (kind == 0 || !(l = layout_of(btf, kind)))
+		return 0;
+	n = sizeof(*t) + l->info_sz + (uint64_t)btfx_vlen(t) * l->elem_sz;
+	if (need)
+		*need = n;
+	return (size_t)n;
+}
+
+static inline uint32_t bswap32(uint32_t v) { return __builtin_bswap32(v); }
+static inline uint16_t bswap16(uint16_t v) { return __builtin_bswap16(v); }
+
+/* Swap the type section in place (buf is a private copy). 0 or -1 on framing error. */
+static int swap_types(struct btfx *btf, uint8_t *types, uint32_t len, struct btfx_error *err)
+{
+	uint32_t off = 0, id = btf->start_id;
+
+	while (off < len) {
+		struct btfx_type *t = (struct btfx_type *)(types + off);
+		uint64_t need = 0;
+		size_t sz;
+
+		if (len - off < sizeof(*t))
+			return btfx_set_err(err, BTFX_E_TYPE_FRAME, EINVAL, id, btf->hdr.hdr_len + btf->hdr.type_off + off,
+					    "[%u] meta_left:%u meta_needed:%zu", id, len - off, sizeof(*t));
+		t->name_off = bswap32(t->name_off);
+		t->info = bswap32(t->info);
+		t->size = bswap32(t->size);
+		sz = btfx__type_size(btf, t, &need);
+		if (!sz)
+			return btfx_set_err(err, BTFX_E_KIND, EINVAL, id, btf->hdr.hdr_len + btf->hdr.type_off + off,
+					    "[%u] Invalid kind:%u", id, btfx_kind(t));
+		if (need > len - off)
+			return btfx_set_err(err, BTFX_E_TYPE_FRAME, EINVAL, id, btf->hdr.hdr_len + btf->hdr.type_off + off,
+					    "[%u] %s meta_left:%u meta_needed:%llu", id, btfx__kind_name(btfx_kind(t)),
+					    (uint32_t)(len - off - sizeof(*t)), (unsigned long long)(need - sizeof(*t)));
+		/* Every trailing field is a 32-bit word in every known kind. */
+		for (uint32_t *w = (uint32_t *)(t + 1); (uint8_t *)w < (uint8_t *)t + sz; w++)
+			*w = bswap32(*w);
+		off += sz;
+		id++;
+	}
+	return 0;
+}
+
+/* Parse and check the header; fills btf->hdr.  Returns 0 or -errno. */
+static int parse_header(struct btfx *btf, const uint8_t *d, size_t size, struct btfx_error *err)
+{
+	struct btfx_header_info *h = &btf->hdr;
+	uint32_t w[8] = { 0 };
+	uint16_t magic;
+	size_t known;
+
+	if (size > BTFX_MAX_SIZE)
+		return btfx_set_err(err, BTFX_E_LIMIT, E2BIG, 0, -1,
+				    "BTF blob of %zu bytes exceeds the kernel limit of %u bytes", size, BTFX_MAX_SIZE);
+	if (size < 8)
+		return btfx_set_err(err, BTFX_E_HDR, EINVAL, 0, 0, "hdr_len not found: blob is only %zu bytes", size);
+	memcpy(&magic, d, 2);
+	if (magic == BTFX_MAGIC)
+		btf->foreign = false;
+	else if (magic == bswap16(BTFX_MAGIC))
+		btf->foreign = true;
+	else
+		return btfx_set_err(err, BTFX_E_HDR, EINVAL, 0, 0, "Invalid magic 0x%04x (not BTF)", magic);
+	memcpy(&h->hdr_len, d + 4, 4);
+	if (btf->foreign)
+		h->hdr_len = bswap32(h->hdr_len);
+	h->version = d[2];
+	h->flags = d[3];
+	if (h->hdr_len < 24)
+		return btfx_set_err(err, BTFX_E_HDR, EINVAL, 0, 4, "hdr_len %u is shorter than the 24-byte BTF header",
+				    h->hdr_len);
+	if (size < h->hdr_len)
+		return btfx_set_err(err, BTFX_E_HDR, EINVAL, 0, 4, "btf_header not found: hdr_len %u exceeds blob size %zu",
+				    h->hdr_len, size);
+	known = h->hdr_len < 32 ? h->hdr_len : 32;
+	memcpy(w, d, known);
+	for (size_t i = 32; i < h->hdr_len; i++)
+		if (d[i])
+			return btfx_set_err(err, BTFX_E_HDR, E2BIG, 0, (int64_t)i,
+					    "Unsupported btf_header: non-zero byte 0x%02x at offset %zu of a %u-byte header",
+					    d[i], i, h->hdr_len);
+	if (btf->foreign)
+		for (int i = 1; i < 8; i++)
+			w[i] = bswap32(w[i]);
+	h->type_off = w[2];
+	h->type_len = w[3];
+	h->str_off = w[4];
+	h->str_len = w[5];
+	h->layout_off = h->hdr_len >= 32 ? w[6] : 0;
+	h->layout_len = h->hdr_len >= 32 ? w[7] : 0;
+	if (h->version != 1)
+		return btfx_set_err(err, BTFX_E_HDR, ENOTSUP, 0, 2, "Unsupported version %u", h->version);
+	if (h->flags != 0)
+		return btfx_set_err(err, BTFX_E_HDR, ENOTSUP, 0, 3, "Unsupported flags 0x%x", h->flags);
+	if (!btf->base && size == h->hdr_len)
+		return btfx_set_err(err, BTFX_E_HDR, EINVAL, 0, -1, "No data after the %u-byte header", h->hdr_len);
+	return 0;
+}
+
+struct sec { uint32_t off, len; const char *name; };
+
+/* Kernel rules (btf_check_sec_info): the sections tile the payload exactly. */
+static int check_sections(struct btfx *btf, size_t size, struct btfx_error *err)
+{
+	const struct btfx_header_info *h = &btf->hdr;
+	struct sec secs[3] = {
+		{ h->type_off, h->type_len, "type" },
+		{ h->str_off, h->str_len, "string" },
+		{ h->layout_off, h->layout_len, "layout" },
+	};
+	int n = (h->hdr_len >= 32 && h->layout_len) ? 3 : 2;
+	uint64_t expected = size - h->hdr_len, total = 0;
+
+	/* an empty layout section, at any offset, is ignored as the kernel does */
+	/* sort by (off, len) */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && (secs[j].off < secs[j - 1].off ||
+					   (secs[j].off == secs[j - 1].off && secs[j].len < secs[j - 1].len)); j--) {
+			struct sec tmp = secs[j];
+			secs[j] = secs[j - 1];
+			secs[j - 1] = tmp;
+		}
+	for (int i = 0; i < n; i++) {
+		int64_t at = h->hdr_len + (int64_t)secs[i].off;
+		if (expected < secs[i].off)
+			return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, at,
+					    "Invalid section offset: %s section at %u is past the %llu data bytes",
+					    secs[i].name, secs[i].off, (unsigned long long)expected);
+		if (total < secs[i].off)
+			return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, h->hdr_len + (int64_t)total,
+					    "Unsupported section found: %u unclaimed bytes before the %s section",
+					    (uint32_t)(secs[i].off - total), secs[i].name);
+		if (total > secs[i].off)
+			return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, at, "Section overlap found: %s section at %u",
+					    secs[i].name, secs[i].off);
+		if (expected - total < secs[i].len)
+			return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, at,
+					    "Total section length too long: %s section of %u bytes at %u runs past the end",
+					    secs[i].name, secs[i].len, secs[i].off);
+		total += secs[i].len;
+	}
+	if (expected != total)
+		return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, h->hdr_len + (int64_t)total,
+				    "Unsupported section found: %llu trailing bytes after the last section",
+				    (unsigned long long)(expected - total));
+	return 0;
+}
+
+static int parse_strings(struct btfx *btf, struct btfx_error *err)
+{
+	const struct btfx_header_info *h = &btf->hdr;
+	const char *start = (const char *)btf->data + h->hdr_len + h->str_off;
+	int64_t at = h->hdr_len + (int64_t)h->str_off;
+
+	btf->strs = start;
+	btf->start_str_off = btf->base ? btf->base->start_str_off + btf->base->hdr.str_len : 0;
+	if (btf->base && !h->str_len)
+		return 0;
+	if (!h->str_len)
+		return btfx_set_err(err, BTFX_E_STRTAB, EINVAL, 0, at, "Invalid string section: empty");
+	if (h->str_len - 1 > BTFX_MAX_NAME_OFFSET)
+		return btfx_set_err(err, BTFX_E_STRTAB, EINVAL, 0, at,
+				    "Invalid string section: %u bytes exceed the %u-byte limit", h->str_len,
+				    BTFX_MAX_NAME_OFFSET + 1);
+	if (start[h->str_len - 1])
+		return btfx_set_err(err, BTFX_E_STRTAB, EINVAL, 0, at + h->str_len - 1,
+				    "Invalid string section: last byte is not NUL");
+	if (!btf->base && start[0])
+		return btfx_set_err(err, BTFX_E_STRTAB, EINVAL, 0, at,
+				    "Invalid string section: first byte is not NUL (string 0 must be empty)");
+	return 0;
+}
+
+static int parse_layout(struct btfx *btf, struct btfx_error *err)
+{
+	const struct btfx_header_info *h = &btf->hdr;
+	int64_t at = h->hdr_len + (int64_t)h->layout_off;
+
+	if (h->hdr_len < 32 || !h->layout_len)
+		return 0;
+	if (h->layout_off % 4)
+		return btfx_set_err(err, BTFX_E_LAYOUT, EINVAL, 0, at, "Unaligned layout_off %u", h->layout_off);
+	if (h->layout_len < 4)
+		return btfx_set_err(err, BTFX_E_LAYOUT, EINVAL, 0, at, "Layout section is too small (%u bytes)",
+				    h->layout_len);
+	if (h->layout_len % 4)
+		return btfx_set_err(err, BTFX_E_LAYOUT, EINVAL, 0, at, "layout_len %u is not a multiple of 4",
+				    h->layout_len);
+	if ((uint64_t)h->layout_off < (uint64_t)h->type_off + h->type_len ||
+	    (uint64_t)h->layout_off + h->layout_len > h->str_off)
+		return btfx_set_err(err, BTFX_E_LAYOUT, EINVAL, 0, at,
+				    "Layout section [%u, +%u) must lie between the types and the strings",
+				    h->layout_off, h->layout_len);
+	btf->layout = (const struct btfx_layout *)(btf->data + h->hdr_len + h->layout_off);
+	btf->layout_cnt = h->layout_len / 4;
+	for (uint32_t k = 0; k < btf->layout_cnt; k++) {
+		const struct btfx_layout *l = &btf->layout[k];
+		if (l->info_sz % 4 || l->elem_sz % 4)
+			return btfx_set_err(err, BTFX_E_LAYOUT, EINVAL, 0, at + 4 * k,
+					    "layout of kind %u: info_sz %u / elem_sz %u not multiples of 4", k,
+					    l->info_sz, l->elem_sz);
+		if (k > 0 && k < BTFX_KIND_NR &&
+		    (l->info_sz != known_layout[k].info_sz || l->elem_sz != known_layout[k].elem_sz))
+			return btfx_set_err(err, BTFX_E_LAYOUT, EINVAL, 0, at + 4 * k,
+					    "layout of kind %u (%s) is {%u,%u}, expected {%u,%u}", k,
+					    btfx__kind_name(k), l->info_sz, l->elem_sz, known_layout[k].info_sz,
+					    known_layout[k].elem_sz);
+	}
+	return 0;
+}
+
+static int parse_types(struct btfx *btf, struct btfx_error *err)
+{
+	const struct btfx_header_info *h = &btf->hdr;
+	uint32_t len = h->type_len, off = 0, cap, n = 0;
+	const uint8_t *types = btf->data + h->hdr_len + h->type_off;
+	int64_t base_off = h->hdr_len + (int64_t)h->type_off;
+
+	if (h->type_off % 4)
+		return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, base_off, "Unaligned type_off %u", h->type_off);
+	if (!btf->base && !len)
+		return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, base_off, "No type found: type section is empty");
+	btf->types = types;
+	/* a record is at least 12 bytes */
+	cap = len / 12 + 1;
+	btf->type_offs = malloc((size_t)cap * sizeof(uint32_t));
+	if (!btf->type_offs)
+		return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+	while (off < len) {
+		const struct btfx_type *t = (const struct btfx_type *)(types + off);
+		uint32_t id = btf->start_id + n;
+		uint64_t need = 0;
+		size_t sz;
+
+		if (len - off < sizeof(*t))
+			return btfx_set_err(err, BTFX_E_TYPE_FRAME, EINVAL, id, base_off + off,
+					    "[%u] meta_left:%u meta_needed:%zu", id, len - off, sizeof(*t));
+		sz = btfx__type_size(btf, t, &need);
+		if (!sz)
+			return btfx_set_err(err, BTFX_E_KIND, EINVAL, id, base_off + off, "[%u] Invalid kind:%u%s", id,
+					    btfx_kind(t), layout_of(btf, 0) ? "" : " (no layout section describes it)");
+		if (need > len - off)
+			return btfx_set_err(err, BTFX_E_TYPE_FRAME, EINVAL, id, base_off + off,
+					    "[%u] %s meta_left:%u meta_needed:%llu", id, btfx__kind_name(btfx_kind(t)),
+					    (uint32_t)(len - off - sizeof(*t)), (unsigned long long)(need - sizeof(*t)));
+		if ((uint64_t)id >= 0x7fffffffu)
+			return btfx_set_err(err, BTFX_E_LIMIT, E2BIG, id, base_off + off, "too many types");
+		btf->type_offs[n++] = off;
+		off += sz;
+	}
+	btf->nr_types = n;
+	return 0;
+}
+
+void btfx__err_prefix(struct btfx_error *err, const char *path)
+{
+	char tmp[sizeof(err->msg) + 64];
+	int n;
+
+	if (!err || !path || !err->code)
+		return;
+	n = snprintf(tmp, sizeof(tmp), "%s: %s", path, err->msg);
+	if (n < 0)
+		return;
+	tmp[sizeof(err->msg) - 1] = 0;
+	memcpy(err->msg, tmp, sizeof(err->msg));
+}
+
+struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, const struct btfx_open_opts *opts,
+			      struct btfx_error *err)
+{
+	struct btfx *btf = calloc(1, sizeof(*btf));
+	int e;
+
+	if (!btf) {
+		btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+		return NULL;
+	}
+	btf->fd = -1;
+	btf->path = strdup(path ? path : "<memory>");
+	btf->base = BTFX_OPTS_GET(opts, base, NULL);
+	btf->flags = BTFX_OPTS_GET(opts, flags, 0);
+	btf->start_id = btf->base ? btfx_type_cnt(btf->base) : 1;
+	btf->raw = data;
+	btf->raw_size = size;
+	btf->data = data;
+	btf->src = BTFX_SRC_RAW;
+
+	e = parse_header(btf, data, size, err);
+	e = e ?: check_sections(btf, size, err);
+	if (!e && btf->foreign) {
+		uint8_t *copy = malloc(size);
+		if (!copy) {
+			e = btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+		} else {
+			struct btfx_header_info *h = &btf->hdr;
+			memcpy(copy, data, size);
+			btf->swapped = copy;
+			btf->data = copy;
+			if (h->hdr_len >= 32 && h->layout_len) {
+				struct btfx_layout *l = (struct btfx_layout *)(copy + h->hdr_len + h->layout_off);
+				for (uint32_t k = 0; k < h->layout_len / 4; k++)
+					l[k].flags = bswap16(l[k].flags);
+			}
+		}
+	}
+	e = e ?: parse_strings(btf, err);
+	e = e ?: parse_layout(btf, err);
+	if (!e && btf->foreign)
+		e = swap_types(btf, (uint8_t *)btf->swapped + btf->hdr.hdr_len + btf->hdr.type_off, btf->hdr.type_len,
+			       err);
+	e = e ?: parse_types(btf, err);
+	if (!e && !(btf->flags & BTFX_F_NO_VALIDATE))
+		e = btfx__validate(btf, err);
+	if (e) {
+		btfx__err_prefix(err, btf->path);
+		btf->raw = NULL; /* caller owns data */
+		btfx_free(btf);
+		return NULL;
+	}
+	return btf;
+}
+
+BTFX_API struct btfx *btfx_parse(const void *data, size_t size, const char *name, bool copy,
+				 const struct btfx_open_opts *opts, struct btfx_error *err)
+{
+	struct btfx *btf;
+	void *buf = NULL;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (!data && size) {
+		btfx_set_err(err, BTFX_E_USAGE, EINVAL, 0, -1, "NULL data");
+		return NULL;
+	}
+	if (copy) {
+		buf = malloc(size ? size : 1);
+		if (!buf) {
+			btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+			return NULL;
+		}
+		memcpy(buf, data, size);
+		data = buf;
+	}
+	btf = btfx__parse_blob(data, size, name, opts, err);
+	if (!btf)
+		free(buf);
+	else
+		btf->buf = buf;
+	return btf;
+}
+
+/* ------------------------------------------------------------------ */
+/* Queries                                                              */
+/* ------------------------------------------------------------------ */
+
+BTFX_API const char *btfx_path(const struct btfx *btf) { return btf->path; }
+BTFX_API enum btfx_source_kind btfx_source(const struct btfx *btf) { return btf->src; }
+BTFX_API const struct btfx *btfx_base(const struct btfx *btf) { return btf->base; }
+BTFX_API bool btfx_is_foreign_endian(const struct btfx *btf) { return btf->foreign; }
+BTFX_API uint32_t btfx_start_id(const struct btfx *btf) { return btf->start_id; }
+BTFX_API uint32_t btfx_type_cnt(const struct btfx *btf) { return btf->start_id + btf->nr_types; }
+
+static const struct btfx_type void_type;
+
+BTFX_API const struct btfx_type *btfx_type_by_id(const struct btfx *btf, uint32_t id)
+{
+	if (id == 0)
+		return &void_type;
+	if (id >= btf->start_id + btf->nr_types) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return btfx__type(btf, id);
+}
+
+BTFX_API const char *btfx_str(const struct btfx *btf, uint32_t off)
+{
+	const struct btfx *b = btf;
+
+	while (off < b->start_str_off)
+		b = b->base;
+	if (off - b->start_str_off >= b->hdr.str_len) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return b->strs + (off - b->start_str_off);
+}
+
+BTFX_API const void *btfx_raw_data(const struct btfx *btf, size_t *size)
+{
+	if (size)
+		*size = btf->raw_size;
+	return btf->raw;
+}
+
+BTFX_API void btfx_header(const struct btfx *btf, struct btfx_header_info *hdr)
+{
+	*hdr = btf->hdr;
+}

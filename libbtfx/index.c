@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Type index: lookup by name and kind, by CO-RE essential name, size and
+ * alignment resolution, and the reference graph (what references what).
+ * Indexes are built lazily, on first use, and cover the object's own types;
+ * lookups on split BTF consult the base first.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+#include "internal.h"
+
+struct slot {
+	uint32_t hash;
+	uint32_t id; /* 0 = empty */
+};
+
+struct table {
+	struct slot *slots;
+	uint32_t mask;
+};
+
+struct btfx_name_index {
+	struct table full; /* key: whole name */
+	struct table ess;  /* key: essential name */
+};
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h ? h : 1;
+}
+
+BTFX_API size_t btfx_essential_name_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* the last "X___Y": three underscores between non-underscores */
+	for (size_t i = n; i >= 5; i--) {
+		size_t p = i - 5; /* name[p] = X, name[p+1..p+3] = "___", name[p+4] = Y */
+		if (name[p] != '_' && name[p + 1] == '_' && name[p + 2] == '_' && name[p + 3] == '_' &&
+		    name[p + 4] != '_')
+			return p + 1;
+	}
+	return n;
+}
+
+static void table_put(struct table *t, uint32_t h, uint32_t id)
+{
+	uint32_t i = h & t->mask;
+	while (t->slots[i].id)
+		i = (i + 1) & t->mask;
+	t->slots[i].hash = h;
+	t->slots[i].id = id;
+}
+
+static int names_build(struct btfx *btf)
+{
+	struct btfx_name_index *ni;
+	uint32_t cap = 16;
+
+	if (btf->names)
+		return 0;
+	while (cap < btf->nr_types * 2u)
+		cap <<= 1;
+	ni = calloc(1, sizeof(*ni));
+	if (!ni)
+		return -ENOMEM;
+	ni->full.slots = calloc(cap, sizeof(struct slot));
+	ni->ess.slots = calloc(cap, sizeof(struct slot));
+	if (!ni->full.slots || !ni->ess.slots) {
+		btfx__names_free(ni);
+		return -ENOMEM;
+	}
+	ni->full.mask = ni->ess.mask = cap - 1;
+	for (uint32_t i = 0; i < btf->nr_types; i++) {
+		uint32_t id = btf->start_id + i;
+		const struct btfx_type *t = btfx__type(btf, id);
+		const char *name = btfx_str(btf, t->name_off);
+		size_t n, en;
+		if (!name || !*name)
+			continue;
+		n = strlen(name);
+		en = btfx_essential_name_len(name);
+		table_put(&ni->full, hash_bytes(name, n), id);
+		table_put(&ni->ess, hash_bytes(name, en), id);
+	}
+	btf->names = ni;
+	return 0;
+}
+
+void btfx__names_free(struct btfx_name_index *ni)
+{
+	if (!ni)
+		return;
+	free(ni->full.slots);
+	free(ni->ess.slots);
+	free(ni);
+}
+
+/* Collect ids of btf (own types only) matching name[0..len) exactly (ess=false) or by essential name. */
+static size_t lookup_own(const struct btfx *cbtf, const char *name, size_t len, bool ess, unsigned kind,
+			 uint32_t *ids, size_t cap, size_t found)
+{
+	struct btfx *btf = (struct btfx *)cbtf;
+	const struct table *t;
+	uint32_t h, i;
+	size_t start = found;
+
+	if (names_build(btf))
+		return found;
+	t = ess ? &btf->names->ess : &btf->names->full;
+	h = hash_bytes(name, len);
+	for (i = h & t->mask; t->slots[i].id; i = (i + 1) & t->mask) {
+		const struct btfx_type *ty;
+		const char *s;
+		if (t->slots[i].hash != h)
+			continue;
+		ty = btfx__type(btf, t->slots[i].id);
+		if (kind && btfx_kind(ty) != kind)
+			continue;
+		s = btfx__str(btf, ty->name_off);
+		if (ess ? (btfx_essential_name_len(s) != len || memcmp(s, name, len)) : (strncmp(s, name, len) || s[len]))
+			continue;
+		if (found < cap)
+			ids[found] = t->slots[i].id;
+		found++;
+	}
+	/* linear probing yields insertion order within a chain; keep ids sorted */
+	if (found > start) {
+		size_t n = (found < cap ? found : cap) - start;
+		uint32_t *a = ids + start;
+		for (size_t x = 1; x < n; x++)
+			for (size_t y = x; y > 0 && a[y] < a[y - 1]; y--) {
+				uint32_t tmp = a[y];
+				a[y] = a[y - 1];
+				a[y - 1] = tmp;
+			}
+	}
+	return found;
+}
+
+static size_t lookup(const struct btfx *btf, const char *name, size_t len, bool ess, unsigned kind, uint32_t *ids,
+		     size_t cap)
+{
+	const struct btfx *chain[16];
+	int n = 0;
+	size_t found = 0;
+
+	for (const struct btfx *b = btf; b && n < 16; b = b->base)
+		chain[n++] = b;
+	while (n--)
+		found = lookup_own(chain[n], name, len, ess, kind, ids, cap, found);
+	return found;
+}
+
+BTFX_API uint32_t btfx_find(const struct btfx *btf, const char *name, unsigned kind)
+{
+	uint32_t id = 0;
+
+	if (!name)
+		return 0;
+	if (!lookup(btf, name, strlen(name), false, kind, &id, 1))
+		return 0;
+	return id;
+}
+
+BTFX_API size_t btfx_find_all(const struct btfx *btf, const char *name, unsigned kind, uint32_t *ids, size_t cap)
+{
+	return name ? lookup(btf, name, strlen(name), false, kind, ids, cap) : 0;
+}
+
+BTFX_API size_t btfx_find_essential(const struct btfx *btf, const char *ess_name, size_t len, uint32_t *ids,
+				   size_t cap)
+{
+	return ess_name ? lookup(btf, ess_name, len, true, 0, ids, cap) : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Resolution                                                          */
+/* ------------------------------------------------------------------ */
+
+#define MAX_CHAIN 64
+
+BTFX_API uint32_t btfx_skip_mods(const struct btfx *btf, uint32_t id, bool td)
+{
+	for (int i = 0; i < MAX_CHAIN; i++) {
+		const struct btfx_type *t = btfx_type_by_id(btf, id);
+		if (!t || !(btfx_is_mod(t) || (td && btfx_kind(t) == BTFX_KIND_TYPEDEF)))
+			return id;
+		id = t->type;
+	}
+	return id;
+}
+
+BTFX_API int64_t btfx_resolve_size(const struct btfx *btf, uint32_t id)
+{
+	uint64_t nelems = 1;
+
+	for (int i = 0; i < MAX_CHAIN; i++) {
+		const struct btfx_type *t = btfx_type_by_id(btf, id);
+		if (!t || id == 0)
+			return -EINVAL;
+		switch (btfx_kind(t)) {
+		case BTFX_KIND_INT: case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: case BTFX_KIND_ENUM:
+		case BTFX_KIND_ENUM64: case BTFX_KIND_DATASEC: case BTFX_KIND_FLOAT:
+			return (int64_t)(nelems * t->size);
+		case BTFX_KIND_PTR:
+			return (int64_t)(nelems * 8);
+		case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST: case BTFX_KIND_RESTRICT:
+		case BTFX_KIND_TYPE_TAG: case BTFX_KIND_VAR: case BTFX_KIND_DECL_TAG:
+			id = t->type;
+			break;
+		case BTFX_KIND_ARRAY:
+			nelems *= btfx_array(t)->nelems;
+			if (nelems > UINT32_MAX)
+				return -E2BIG;
+			id = btfx_array(t)->type;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return -ELOOP;
+}
+
+static int align_of(const struct btfx *btf, uint32_t id, int depth)
+{
+	const struct btfx_type *t = btfx_type_by_id(btf, id);
+	int a = 1;
+
+	if (!t || id == 0 || depth > MAX_CHAIN)
+		return -EINVAL;
+	switch (btfx_kind(t)) {
+	case BTFX_KIND_INT: case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64: case BTFX_KIND_FLOAT:
+		return t->size < 8 ? (int)(t->size ? t->size : 1) : 8;
+	case BTFX_KIND_PTR:
+		return 8;
+	case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST: case BTFX_KIND_RESTRICT:
+	case BTFX_KIND_TYPE_TAG:
+		return align_of(btf, t->type, depth + 1);
+	case BTFX_KIND_ARRAY:
+		return align_of(btf, btfx_array(t)->type, depth + 1);
+	case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: {
+		for (uint32_t i = 0; i < btfx_vlen(t); i++) {
+			int ma = align_of(btf, btfx_members(t)[i].type, depth + 1);
+			if (ma < 0)
+				return ma;
+			if (ma > a)
+				a = ma;
+		}
+		return a;
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
+BTFX_API int btfx_align(const struct btfx *btf, uint32_t id)
+{
+	return align_of(btf, id, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reference graph                                                     */
+/* ------------------------------------------------------------------ */
+
+BTFX_API size_t btfx_type_refs(const struct btfx *btf, uint32_t id, uint32_t *ids, size_t cap, size_t *total)
+{
+	const struct btfx_type *t = btfx_type_by_id(btf, id);
+	size_t n = 0;
+
+#define ADD(x) do { if (n < cap) ids[n] = (x); n++; } while (0)
+	if (t && id) {
+		switch (btfx_kind(t)) {
+		case BTFX_KIND_PTR: case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST:
+		case BTFX_KIND_RESTRICT: case BTFX_KIND_TYPE_TAG: case BTFX_KIND_FUNC: case BTFX_KIND_VAR:
+		case BTFX_KIND_DECL_TAG:
+			ADD(t->type);
+			break;
+		case BTFX_KIND_ARRAY:
+			ADD(btfx_array(t)->type);
+			ADD(btfx_array(t)->index_type);
+			break;
+		case BTFX_KIND_STRUCT: case BTFX_KIND_UNION:
+			for (uint32_t i = 0; i < btfx_vlen(t); i++)
+				ADD(btfx_members(t)[i].type);
+			break;
+		case BTFX_KIND_FUNC_PROTO:
+			ADD(t->type);
+			for (uint32_t i = 0; i < btfx_vlen(t); i++)
+				ADD(btfx_params(t)[i].type);
+			break;
+		case BTFX_KIND_DATASEC:
+			for (uint32_t i = 0; i < btfx_vlen(t); i++)
+				ADD(btfx_secinfos(t)[i].type);
+			break;
+		}
+	}
+#undef ADD
+	if (total)
+		*total = n;
+	return n < cap ? n : cap;
+}
+
+static int refs_build(struct btfx *btf)
+{
+	uint32_t cnt = btfx_type_cnt(btf), *start, *ids, tmp[64];
+	size_t total_refs = 0;
+
+	if (btf->ref_start)
+		return 0;
+	start = calloc((size_t)cnt + 1, sizeof(uint32_t));
+	if (!start)
+		return -ENOMEM;
+	/* count referrers per target (only own referrers are indexed) */
+	for (uint32_t id = btf->start_id; id < cnt; id++) {
+		size_t total, n = btfx_type_refs(btf, id, tmp, 64, &total);
+		const struct btfx_type *t = btfx__type(btf, id);
+		for (size_t i = 0; i < total; i++) {
+			uint32_t r = i < n ? tmp[i] : 0;
+			if (i >= n) { /* long member lists */
+				if (btfx_is_composite(t))
+					r = btfx_members(t)[i].type;
+				else if (btfx_kind(t) == BTFX_KIND_FUNC_PROTO)
+					r = btfx_params(t)[i - 1].type;
+				else if (btfx_kind(t) == BTFX_KIND_DATASEC)
+					r = btfx_secinfos(t)[i].type;
+			}
+			if (r < cnt)
+				start[r + 1]++;
+			total_refs++;
+		}
+	}
+	for (uint32_t i = 0; i < cnt; i++)
+		start[i + 1] += start[i];
+	ids = malloc((start[cnt] ? start[cnt] : 1) * sizeof(uint32_t));
+	if (!ids) {
+		free(start);
+		return -ENOMEM;
+	}
+	{
+		uint32_t *fill = calloc((size_t)cnt, sizeof(uint32_t));
+		if (!fill) {
+			free(start);
+			free(ids);
+			return -ENOMEM;
+		}
+		for (uint32_t id = btf->start_id; id < cnt; id++) {
+			const struct btfx_type *t = btfx__type(btf, id);
+			size_t total, n = btfx_type_refs(btf, id, tmp, 64, &total);
+			uint32_t last = UINT32_MAX;
+			for (size_t i = 0; i < total; i++) {
+				uint32_t r = i < n ? tmp[i] : 0;
+				if (i >= n) {
+					if (btfx_is_composite(t))
+						r = btfx_members(t)[i].type;
+					else if (btfx_kind(t) == BTFX_KIND_FUNC_PROTO)
+						r = btfx_params(t)[i - 1].type;
+					else if (btfx_kind(t) == BTFX_KIND_DATASEC)
+						r = btfx_secinfos(t)[i].type;
+				}
+				if (r >= cnt)
+					continue;
+				(void)last;
+				ids[start[r] + fill[r]++] = id;
+			}
+		}
+		free(fill);
+	}
+	(void)total_refs;
+	btf->ref_start = start;
+	btf->ref_ids = ids;
+	return 0;
+}
+
+BTFX_API size_t btfx_referrers(struct btfx *btf, uint32_t id, uint32_t *ids, size_t cap)
+{
+	size_t n = 0;
+	uint32_t prev = 0;
+
+	if (id >= btfx_type_cnt(btf) || refs_build(btf))
+		return 0;
+	for (uint32_t i = btf->ref_start[id]; i < btf->ref_start[id + 1]; i++) {
+		uint32_t r = btf->ref_ids[i];
+		if (r == prev)
+			continue; /* a struct with two members of the same type */
+		prev = r;
+		if (n < cap)
+			ids[n] = r;
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Internal state of a BTF object.
+ *
+ *   raw:   [ header | types ... | layout | strings ]   as read (input byte order)
+ *   data:  the same blob in host byte order (== raw unless foreign endian)
+ *
+ * Types are never copied into per-type heap nodes: type_offs[i] is the byte
+ * offset inside the type section of own type (start_id + i).  Ids below
+ * start_id live in the base BTF (split BTF), id 0 is void.
+ */
+#ifndef BTFX_INTERNAL_H
+#define BTFX_INTERNAL_H
+
+#include "btfx/btfx.h"
+#include <stdarg.h>
+
+#define BTFX_HIDDEN __attribute__((visibility("hidden")))
+
+struct btfx_name_index; /* hash: name -> ids */
+
+struct btfx {
+	char *path;
+	enum btfx_source_kind src;
+	const struct btfx *base;
+	struct btfx *owned_base;  /* base we opened ourselves (auto base) */
+
+	/* storage owners */
+	void *map;                /* mmap of the whole file */
+	size_t map_size;
+	void *buf;                /* malloc'd buffer: decompressed image, read file */
+	void *swapped;            /* host-order copy of a foreign-endian blob */
+	void *elf;                /* Elf * kept open while raw points into it */
+	int fd;
+
+	const uint8_t *raw;       /* blob as read */
+	size_t raw_size;
+	const uint8_t *data;      /* host-order blob */
+	bool foreign;
+
+	struct btfx_header_info hdr;
+	const uint8_t *types;     /* type section (host order) */
+	const char *strs;         /* string section */
+	const struct btfx_layout *layout; /* layout section or NULL */
+	uint32_t layout_cnt;
+
+	uint32_t start_id;        /* first own id (1 for non-split) */
+	uint32_t nr_types;        /* own types */
+	uint32_t start_str_off;   /* first own string offset */
+	uint32_t *type_offs;
+
+	uint32_t flags;
+
+	/* kernel-style resolve results (validate.c), per own type */
+	uint32_t *res_ids, *res_sizes;
+
+	/* lazily built indexes */
+	struct btfx_name_index *names;
+	uint32_t *ref_start, *ref_ids; /* referrers CSR, over all ids */
+};
+
+static inline const struct btfx_type *btfx__type(const struct btfx *btf, uint32_t id)
+{
+	while (id < btf->start_id)
+		btf = btf->base;
+	return (const struct btfx_type *)(btf->types + btf->type_offs[id - btf->start_id]);
+}
+
+static inline const char *btfx__str(const struct btfx *btf, uint32_t off)
+{
+	while (off < btf->start_str_off)
+		btf = btf->base;
+	return btf->strs + (off - btf->start_str_off);
+}
+
+/* size in bytes of a type record, or 0 if unknown kind without layout */
+BTFX_HIDDEN size_t btfx__type_size(const struct btfx *btf, const struct btfx_type *t, uint64_t *need);
+BTFX_HIDDEN int btfx__validate(struct btfx *btf, struct btfx_error *err);
+BTFX_HIDDEN void btfx__err_prefix(struct btfx_error *err, const char *path);
+BTFX_HIDDEN struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path,
+					  const struct btfx_open_opts *opts, struct btfx_error *err);
+BTFX_HIDDEN const char *btfx__kind_name(unsigned kind);
+BTFX_HIDDEN void btfx__names_free(struct btfx_name_index *ni);
+
+#define BTFX_OPTS_GET(opts, field, def) \
+	((opts) && (opts)->sz >= offsetof(struct btfx_open_opts, field) + sizeof((opts)->field) ? \
+	 (opts)->field : (def))
+#endif
