@@ -62,7 +62,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 TEST_HELPERS := $(wildcard tests/unit/helpers/*.c)
 
-.PHONY: all clean check demo deps install bench test-unit test-cli tests
+.PHONY: all clean check check-san demo deps install bench tests
 all: $(STATIC_LIB) $(O)/libbtfx.so $(BTFTOOL)
 
 $(O)/static/%.o: %.c $(HDRS)
@@ -111,7 +111,14 @@ deps:
 # deps only when something is missing (scripts/deps.sh is a no-op otherwise)
 check: deps
 	@$(MAKE) --no-print-directory all tests
+	@testdata/fetch-kernels.sh
 	@O=$(O) tests/run.sh
+
+# the same tests against an AddressSanitizer + UBSan build in build-san/
+check-san: deps
+	@$(MAKE) --no-print-directory O=build-san SAN=address,undefined all tests
+	@testdata/fetch-kernels.sh
+	@O=build-san tests/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all
