@@ -44,7 +44,7 @@ SAN_LDFLAGS := -fsanitize=$(SAN)
 endif
 CFLAGS ?=
 LDFLAGS ?=
-LIBS := -lelf -lz -llzma -llz4 -lzstd -lbz2
+LIBS := -lelf -lz -llzma -llz4 -lzstd -lbz2 -lpthread
 
 LIB_SRCS := $(wildcard libbtfx/*.c)
 CLI_SRCS := $(wildcard btftool/*.c)

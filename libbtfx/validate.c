@@ -39,6 +39,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <emmintrin.h>
+#include <pthread.h>
+
 #include "image.h"
 #include "internal.h"
 
@@ -124,9 +127,10 @@ static bool name_off_valid(const struct btfx *btf, uint32_t off)
 	return off - btf->start_str_off < btf->hdr.str_len;
 }
 
-static bool name_valid_ident(const struct btfx *btf, uint32_t off)
+/* The kernel's btf_name_valid_identifier(), byte by byte. */
+static bool name_valid_ident_slow(const char *s)
 {
-	const char *s = btfx__str(btf, off), *lim;
+	const char *lim;
 
 	if (!k_isalpha(*s) && *s != '_' && *s != '.')
 		return false;
@@ -138,6 +142,52 @@ static bool name_valid_ident(const struct btfx *btf, uint32_t off)
 		s++;
 	}
 	return !*s;
+}
+
+/* Owner BTF of a string offset and the end of its string section. */
+static const char *str_end(const struct btfx *btf, uint32_t off)
+{
+	while (off < btf->start_str_off)
+		btf = btf->base;
+	return btf->strs + btf->hdr.str_len;
+}
+
+/*
+ * Same verdict as name_valid_ident_slow(), 16 bytes at a time for the
+ * ASCII identifiers that make up almost every name; anything else (bytes
+ * >= 0x80, which the kernel's Latin-1 ctype may accept, names near the
+ * length limit, the last 16 bytes of the section) takes the slow path.
+ */
+static bool name_valid_ident(const struct btfx *btf, uint32_t off)
+{
+	const char *s = btfx__str(btf, off), *end = str_end(btf, off), *p;
+	const __m128i zero = _mm_setzero_si128();
+
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' || *s == '.'))
+		return name_valid_ident_slow(s);
+	for (p = s + 1; p + 16 <= end && p - s < KSYM_NAME_LEN - 16; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8(0x60)),
+					      _mm_cmplt_epi8(low, _mm_set1_epi8(0x7b)));
+		__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
+					      _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
+		__m128i punct = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+					     _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		unsigned ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), punct));
+		unsigned z = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero));
+		unsigned high = (unsigned)_mm_movemask_epi8(v); /* bytes >= 0x80 */
+
+		if (z) {
+			unsigned before = (1u << __builtin_ctz(z)) - 1;
+			if ((ok & before) == before)
+				return true;
+			return (high & before) ? name_valid_ident_slow(s) : false;
+		}
+		if (ok != 0xffff)
+			return high ? name_valid_ident_slow(s) : false;
+	}
+	return name_valid_ident_slow(s);
 }
 
 static bool name_valid_section(const struct btfx *btf, uint32_t off)
@@ -999,6 +1049,72 @@ static int check_type_tags(struct venv *env)
 	return 0;
 }
 
+struct meta_job {
+	struct venv env;
+	struct btfx_error err;
+	uint32_t from, to;
+	int ret;
+};
+
+static void *meta_range(void *arg)
+{
+	struct meta_job *j = arg;
+
+	j->ret = 0;
+	for (uint32_t id = j->from; id < j->to; id++) {
+		j->env.log_id = id;
+		j->ret = check_meta(&j->env, id, btfx__type(j->env.btf, id));
+		if (j->ret)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * Pass 1 is independent per type, so large BTFs are checked in two halves
+ * on two threads.  The first error in id order wins, as in a sequential run.
+ */
+#define PARALLEL_MIN_TYPES 20000
+
+static int check_all_metas(struct venv *env, uint32_t n)
+{
+	struct btfx *btf = env->btf;
+	struct meta_job jobs[2];
+	pthread_t th;
+	bool threaded = false;
+	uint32_t first = btf->start_id, mid = first + n / 2, last = first + n;
+
+	if (n < PARALLEL_MIN_TYPES) {
+		jobs[0].env = *env;
+		jobs[0].from = first;
+		jobs[0].to = last;
+		meta_range(&jobs[0]);
+		return jobs[0].ret;
+	}
+	for (int i = 0; i < 2; i++) {
+		jobs[i].env = *env;
+		jobs[i].env.err = &jobs[i].err;
+		memset(&jobs[i].err, 0, sizeof(jobs[i].err));
+		jobs[i].from = i ? mid : first;
+		jobs[i].to = i ? last : mid;
+	}
+	if (!pthread_create(&th, NULL, meta_range, &jobs[1]))
+		threaded = true;
+	meta_range(&jobs[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		meta_range(&jobs[1]);
+	for (int i = 0; i < 2; i++) {
+		if (jobs[i].ret) {
+			if (env->err)
+				*env->err = jobs[i].err;
+			return jobs[i].ret;
+		}
+	}
+	return 0;
+}
+
 int btfx__validate(struct btfx *btf, struct btfx_error *err)
 {
 	struct venv env = { .btf = btf, .err = err };
@@ -1013,12 +1129,9 @@ int btfx__validate(struct btfx *btf, struct btfx_error *err)
 	if ((uint64_t)btf->start_id + n > BTFX_MAX_TYPE)
 		return btfx_set_err(err, BTFX_E_LIMIT, E2BIG, BTFX_MAX_TYPE, -1,
 				    "Exceeded max num of types: %u types (kernel limit: ids below %u)", n, BTFX_MAX_TYPE);
-	for (uint32_t i = 0; i < n; i++) {
-		env.log_id = btf->start_id + i;
-		e = check_meta(&env, btf->start_id + i, btfx__type(btf, btf->start_id + i));
-		if (e)
-			return e;
-	}
+	e = check_all_metas(&env, n);
+	if (e)
+		return e;
 	btf->res_ids = calloc(n ? n : 1, sizeof(uint32_t));
 	btf->res_sizes = calloc(n ? n : 1, sizeof(uint32_t));
 	env.visit = calloc(n ? n : 1, 1);
