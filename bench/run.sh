@@ -150,7 +150,10 @@ printf '  (max RSS: btftool dump %s MiB, btftool version %s MiB, bpftool dump %s
 [ -z "$MEM_NOTE" ] || echo "  ($MEM_NOTE)"
 echo
 echo "parse+validate: btfx $(ms "$P_BTFX") ms, libbpf $(ms "$P_LIBBPF") ms, ratio ${R_PARSE}x (target ${T_PARSE}x) $V_PARSE"
-echo "dump raw: btftool $(ms "$D_RAW_A") ms, bpftool $(ms "$D_RAW_B") ms, ratio ${R_RAW}x (target ${T_DUMP}x) $V_RAW"
-echo "dump json: btftool $(ms "$D_JSON_A") ms, bpftool $(ms "$D_JSON_B") ms, ratio ${R_JSON}x (target ${T_DUMP}x) $V_JSON"
+W_RAW="" W_JSON=""
+[ "$RAW_SAME" = "identical to bpftool" ] || W_RAW=" [WARNING: btftool raw output differs from bpftool]"
+case $JSON_SAME in "NOT valid JSON") W_JSON=" [WARNING: btftool json output is NOT valid JSON]";; esac
+echo "dump raw: btftool $(ms "$D_RAW_A") ms, bpftool $(ms "$D_RAW_B") ms, ratio ${R_RAW}x (target ${T_DUMP}x) $V_RAW$W_RAW"
+echo "dump json: btftool $(ms "$D_JSON_A") ms, bpftool $(ms "$D_JSON_B") ms, ratio ${R_JSON}x (target ${T_DUMP}x) $V_JSON$W_JSON"
 echo "peak memory: btftool delta $(mib $M_DELTA) MiB, BTF $(mib $((BTF_BYTES / 1024))) MiB, ${R_MEM}x (target <= ${T_MEM}x) $V_MEM; bpftool max RSS $(mib "$M_BPF") MiB"
 exit 0

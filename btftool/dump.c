@@ -232,7 +232,7 @@ static void json_type(struct out *o, const struct btfx *btf, uint32_t id, bool f
 		out_lit(o, ",\"members\":[");
 		for (uint32_t i = 0; i < vlen; i++) {
 			uint32_t bsz = btfx_member_bitfield_size(t, i);
-			out_lit(o, i ? ",{\"name\":" : "{\"name\":");
+			out_str(o, i ? ",{\"name\":" : "{\"name\":");
 			out_json_str(o, name_or(btf, m[i].name_off));
 			JU(o, "type_id", m[i].type);
 			JU(o, "bits_offset", btfx_member_bit_offset(t, i));
@@ -262,7 +262,7 @@ static void json_type(struct out *o, const struct btfx *btf, uint32_t id, bool f
 				uv = btfx_enum64_value(&btfx_enums64(t)[i]);
 				sv = (int64_t)uv;
 			}
-			out_lit(o, i ? ",{\"name\":" : "{\"name\":");
+			out_str(o, i ? ",{\"name\":" : "{\"name\":");
 			out_json_str(o, name_or(btf, no));
 			out_lit(o, ",\"val\":");
 			if (kf)
@@ -285,7 +285,7 @@ static void json_type(struct out *o, const struct btfx *btf, uint32_t id, bool f
 		JU(o, "vlen", vlen);
 		out_lit(o, ",\"params\":[");
 		for (uint32_t i = 0; i < vlen; i++) {
-			out_lit(o, i ? ",{\"name\":" : "{\"name\":");
+			out_str(o, i ? ",{\"name\":" : "{\"name\":");
 			out_json_str(o, name_or(btf, btfx_params(t)[i].name_off));
 			JU(o, "type_id", btfx_params(t)[i].type);
 			out_char(o, '}');
@@ -301,7 +301,7 @@ static void json_type(struct out *o, const struct btfx *btf, uint32_t id, bool f
 		JU(o, "vlen", vlen);
 		out_lit(o, ",\"vars\":[");
 		for (uint32_t i = 0; i < vlen; i++) {
-			out_lit(o, i ? ",{\"type_id\":" : "{\"type_id\":");
+			out_str(o, i ? ",{\"type_id\":" : "{\"type_id\":");
 			out_u64(o, btfx_secinfos(t)[i].type);
 			JU(o, "offset", btfx_secinfos(t)[i].offset);
 			JU(o, "size", btfx_secinfos(t)[i].size);
