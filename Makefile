@@ -46,12 +46,12 @@ CFLAGS ?=
 LDFLAGS ?=
 LIBS := -lelf -lz -llzma -llz4 -lzstd -lbz2 -lpthread
 
-LIB_SRCS := $(wildcard libbtfx/*.c)
+LIB_SRCS := $(wildcard libbtfx/*.c core-reloc/*.c)
 CLI_SRCS := $(wildcard btftool/*.c)
 LIB_SOBJS := $(patsubst %.c,$(O)/static/%.o,$(LIB_SRCS))
 LIB_POBJS := $(patsubst %.c,$(O)/shared/%.o,$(LIB_SRCS))
 CLI_OBJS := $(patsubst %.c,$(O)/cli/%.o,$(CLI_SRCS))
-HDRS := $(wildcard include/btfx/*.h libbtfx/*.h btftool/*.h)
+HDRS := $(wildcard include/btfx/*.h libbtfx/*.h core-reloc/*.h btftool/*.h)
 
 STATIC_LIB := $(O)/libbtfx.a
 SHARED_LIB := $(O)/libbtfx.so.$(VERSION)

@@ -23,4 +23,10 @@ int write_file_atomic(const char *path, const void *data, size_t size, bool keep
 
 int cmd_dump(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_core(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+struct out;
+/* dump --format layout (layout.c): ids selected, or every named struct/union */
+int layout_render(struct out *o, const struct btfx *btf, const uint32_t *ids, size_t nids);
 #endif

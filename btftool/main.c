@@ -23,7 +23,8 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const struct cmd cmds[] = {
-	{ "dump", cmd_dump, "dump [FILE] [-B BASE] [--format raw|json|btf] [-t NAME]... [--id ID]... [-o OUT]" },
+	{ "dump", cmd_dump, "dump [FILE] [-B BASE] [--format raw|json|btf|layout] [-t NAME]... [--id ID]... [-o OUT]" },
+	{ "core", cmd_core, "core explain|reloc|check OBJ... [--target FILE]... [--target-dir DIR] [--json] [-o OUT]" },
 	{ "summary", cmd_summary, "summary [FILE] [-B BASE] [--json]" },
 	{ "help", cmd_help, "help" },
 	{ "version", cmd_version, "version" },

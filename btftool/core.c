@@ -1,0 +1,698 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * btftool core explain | reloc | check: CO-RE relocations of a BPF object
+ * decided by the core-reloc engine against one or more target kernels.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "btfx/core.h"
+#include "btfx/object.h"
+#include "btftool.h"
+#include "out.h"
+
+struct target {
+	const char *path;
+	struct btfx *btf;
+};
+
+struct targets {
+	struct target *t;
+	size_t n;
+};
+
+static int add_target(struct targets *ts, const char *path)
+{
+	struct target *t = realloc(ts->t, (ts->n + 1) * sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	ts->t = t;
+	t[ts->n].path = path;
+	t[ts->n].btf = NULL;
+	ts->n++;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* every regular file of DIR, sorted (paths are leaked into ts for its lifetime) */
+static int add_target_dir(struct targets *ts, const char *dir, char ***owned, size_t *nowned)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t first = *nowned;
+
+	if (!d) {
+		p_err("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		char *p;
+		struct stat st;
+		char **o;
+		if (de->d_name[0] == '.')
+			continue;
+		if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
+			break;
+		if (stat(p, &st) || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		o = realloc(*owned, (*nowned + 1) * sizeof(*o));
+		if (!o) {
+			free(p);
+			break;
+		}
+		*owned = o;
+		o[(*nowned)++] = p;
+	}
+	closedir(d);
+	qsort(*owned + first, *nowned - first, sizeof(char *), cmp_str);
+	for (size_t i = first; i < *nowned; i++)
+		if (add_target(ts, (*owned)[i]))
+			return -1;
+	if (*nowned == first) {
+		p_err("%s: no files", dir);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *short_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static void relo_where(const struct btfx_obj *obj, const struct btfx_core_relo_rec *r, const char **prog,
+		       uint32_t *pinsn, const struct btfx_line_info **line)
+{
+	size_t ns;
+	const struct btfx_obj_sec *secs = btfx_obj_secs(obj, &ns);
+	uint32_t idx = r->insn_off / 8;
+	const struct btfx_obj_prog *p = btfx_obj_prog_at(obj, r->sec, idx);
+
+	*prog = p ? p->name : secs[r->sec].name;
+	*pinsn = p ? idx - p->first_insn : idx;
+	*line = btfx_obj_line_at(obj, r->sec, r->insn_off);
+}
+
+static void value_str(char *buf, size_t n, const struct btfx_core_result *res)
+{
+	if (res->status == BTFX_CORE_ERROR)
+		snprintf(buf, n, "ERROR");
+	else if (res->status == BTFX_CORE_POISONED)
+		snprintf(buf, n, "POISON");
+	else if (res->orig_val == res->new_val)
+		snprintf(buf, n, "%llu", (unsigned long long)res->new_val);
+	else
+		snprintf(buf, n, "%llu->%llu", (unsigned long long)res->orig_val, (unsigned long long)res->new_val);
+}
+
+/* Decide and patch relocation i of obj against one target (ctx); returns 0/1/2 like status. */
+static int decide(struct btfx_core_ctx *ctx, const struct btfx_obj *obj, const struct btfx_core_relo_rec *r,
+		  struct btfx_core_result *res, struct btfx_insn *insns, uint32_t insn_cnt)
+{
+	char why[200];
+
+	btfx_core_calc(ctx, r->type_id, r->access_str, r->kind, res);
+	(void)obj;
+	if (res->status != BTFX_CORE_ERROR && insns) {
+		uint32_t idx = r->insn_off / 8;
+		if (btfx_core_patch(&insns[idx], insn_cnt - idx, r->kind, res, why, sizeof(why))) {
+			res->status = BTFX_CORE_ERROR;
+			res->err = -EINVAL;
+			snprintf(res->reason, sizeof(res->reason), "instruction #%u: %.200s", idx, why);
+		}
+	}
+	return res->status;
+}
+
+static int open_targets(struct targets *ts)
+{
+	for (size_t i = 0; i < ts->n; i++) {
+		struct btfx_error err;
+		ts->t[i].btf = btfx_open(ts->t[i].path, NULL, &err);
+		if (!ts->t[i].btf)
+			return p_btfx_err(&err);
+	}
+	return 0;
+}
+
+static void free_targets(struct targets *ts)
+{
+	for (size_t i = 0; i < ts->n; i++)
+		btfx_free(ts->t[i].btf);
+	free(ts->t);
+}
+
+/* insns copy of every section, for patching */
+static struct btfx_insn **copy_insns(const struct btfx_obj *obj)
+{
+	size_t ns;
+	const struct btfx_obj_sec *secs = btfx_obj_secs(obj, &ns);
+	struct btfx_insn **c = calloc(ns ? ns : 1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < ns; i++) {
+		c[i] = malloc((secs[i].insn_cnt ? secs[i].insn_cnt : 1) * sizeof(struct btfx_insn));
+		if (!c[i])
+			return NULL;
+		memcpy(c[i], secs[i].insns, secs[i].insn_cnt * sizeof(struct btfx_insn));
+	}
+	return c;
+}
+
+static void free_insns(const struct btfx_obj *obj, struct btfx_insn **c)
+{
+	size_t ns;
+	btfx_obj_secs(obj, &ns);
+	if (!c)
+		return;
+	for (size_t i = 0; i < ns; i++)
+		free(c[i]);
+	free(c);
+}
+
+static void explain_failure(struct out *o, const struct btfx_core_result *res, const char *tname)
+{
+	out_printf(o, "      %s: %s\n", tname, res->reason[0] ? res->reason : "failed");
+	for (size_t c = 0; c < res->ncands && c < 8; c++) {
+		const struct btfx_core_cand *cd = &res->cands[c];
+		const struct btfx_type *t = btfx_type_by_id(cd->btf, cd->id);
+		const char *nm = t ? btfx_str(cd->btf, t->name_off) : NULL;
+		if (cd->matched)
+			out_printf(o, "        candidate [%u] %s %s: matched %s\n", cd->id, t ? btfx_kind_str(btfx_kind(t)) : "?",
+				   nm ? nm : "", cd->spec_str);
+		else
+			out_printf(o, "        candidate [%u] %s %s: %s\n", cd->id, t ? btfx_kind_str(btfx_kind(t)) : "?",
+				   nm ? nm : "", btfx_core_miss_str(cd->miss));
+	}
+	if (res->ncands > 8)
+		out_printf(o, "        ... %zu more candidates\n", res->ncands - 8);
+	if (res->status == BTFX_CORE_POISONED)
+		out_printf(o, "        the instruction is poisoned: the verifier rejects it if it is reachable\n");
+}
+
+static void json_result(struct out *o, const struct btfx_core_result *res, const char *tpath)
+{
+	out_lit(o, "{\"target\":");
+	out_json_str(o, tpath);
+	out_lit(o, ",\"status\":");
+	out_json_str(o, res->status == BTFX_CORE_OK ? "ok" : res->status == BTFX_CORE_POISONED ? "poisoned" : "error");
+	if (res->status != BTFX_CORE_ERROR) {
+		out_printf(o, ",\"orig_val\":%llu,\"new_val\":%llu", (unsigned long long)res->orig_val,
+			   (unsigned long long)res->new_val);
+	}
+	if (res->targ_spec_str[0]) {
+		out_lit(o, ",\"target_spec\":");
+		out_json_str(o, res->targ_spec_str);
+	}
+	if (res->reason[0]) {
+		out_lit(o, ",\"reason\":");
+		out_json_str(o, res->reason);
+	}
+	out_lit(o, ",\"candidates\":[");
+	for (size_t c = 0; c < res->ncands; c++) {
+		const struct btfx_core_cand *cd = &res->cands[c];
+		out_printf(o, "%s{\"id\":%u,\"matched\":%s", c ? "," : "", cd->id, cd->matched ? "true" : "false");
+		if (!cd->matched) {
+			out_lit(o, ",\"why\":");
+			out_json_str(o, btfx_core_miss_str(cd->miss));
+		} else {
+			out_lit(o, ",\"spec\":");
+			out_json_str(o, cd->spec_str);
+		}
+		out_char(o, '}');
+	}
+	out_lit(o, "]}");
+}
+
+static int do_explain(const char *objpath, struct targets *ts, bool json)
+{
+	struct btfx_error err;
+	struct btfx_obj *obj = btfx_obj_open(objpath, &err);
+	struct btfx_core_ctx **ctxs = NULL;
+	struct btfx_insn ***insns = NULL;
+	const struct btfx_core_relo_rec *relos;
+	size_t nrelo, ns;
+	struct out o;
+	int rc = EXIT_OK;
+
+	if (!obj)
+		return p_btfx_err(&err);
+	if (open_targets(ts)) {
+		btfx_obj_free(obj);
+		return EXIT_ERROR;
+	}
+	btfx_obj_secs(obj, &ns);
+	relos = btfx_obj_core_relos(obj, &nrelo);
+	ctxs = calloc(ts->n, sizeof(*ctxs));
+	insns = calloc(ts->n, sizeof(*insns));
+	if (!ctxs || !insns) {
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	for (size_t t = 0; t < ts->n; t++) {
+		ctxs[t] = btfx_core_ctx_new(btfx_obj_btf(obj), ts->t[t].btf, NULL, 0);
+		insns[t] = copy_insns(obj);
+		if (!ctxs[t] || !insns[t]) {
+			rc = EXIT_ERROR;
+			goto done;
+		}
+	}
+	out_init(&o, STDOUT_FILENO);
+	if (json)
+		out_lit(&o, "{\"object\":"), out_json_str(&o, objpath), out_lit(&o, ",\"relocations\":[");
+	else
+		out_printf(&o, "%s: %zu CO-RE relocations; targets:%s", objpath, nrelo, ts->n > 1 ? "\n" : " ");
+	if (!json)
+		for (size_t t = 0; t < ts->n; t++)
+			out_printf(&o, "%s%s\n", ts->n > 1 ? "  " : "", ts->t[t].path);
+	for (size_t i = 0; i < nrelo; i++) {
+		const struct btfx_core_relo_rec *r = &relos[i];
+		const char *prog;
+		uint32_t pinsn;
+		const struct btfx_line_info *line;
+		size_t nsec;
+		const struct btfx_obj_sec *secs = btfx_obj_secs(obj, &nsec);
+		struct btfx_core_result *res = calloc(ts->n, sizeof(*res));
+
+		if (!res) {
+			rc = EXIT_ERROR;
+			break;
+		}
+		relo_where(obj, r, &prog, &pinsn, &line);
+		for (size_t t = 0; t < ts->n; t++) {
+			int st = decide(ctxs[t], obj, r, &res[t], insns[t][r->sec], secs[r->sec].insn_cnt);
+			if (st != BTFX_CORE_OK && rc == EXIT_OK)
+				rc = EXIT_NEGATIVE;
+		}
+		if (json) {
+			out_printf(&o, "%s{\"index\":%zu,\"section\":", i ? "," : "", i);
+			out_json_str(&o, secs[r->sec].name);
+			out_lit(&o, ",\"program\":");
+			out_json_str(&o, prog);
+			out_printf(&o, ",\"insn\":%u,\"kind\":\"%s\",\"access\":", pinsn, btfx_core_kind_str(r->kind));
+			out_json_str(&o, r->access_str);
+			out_lit(&o, ",\"local_spec\":");
+			out_json_str(&o, res[0].local_spec_str[0] ? res[0].local_spec_str : "");
+			if (line) {
+				out_lit(&o, ",\"file\":");
+				out_json_str(&o, line->file);
+				out_printf(&o, ",\"line\":%u,\"col\":%u", line->line_nr, line->col);
+			}
+			out_lit(&o, ",\"results\":[");
+			for (size_t t = 0; t < ts->n; t++) {
+				if (t)
+					out_char(&o, ',');
+				json_result(&o, &res[t], ts->t[t].path);
+			}
+			out_lit(&o, "]}");
+		} else {
+			out_printf(&o, "#%zu %s+%u", i, prog, pinsn);
+			if (line)
+				out_printf(&o, " %s:%u", short_name(line->file), line->line_nr);
+			out_printf(&o, " %s", res[0].local_spec_str[0] ? res[0].local_spec_str : r->access_str);
+			for (size_t t = 0; t < ts->n; t++) {
+				char v[64];
+				value_str(v, sizeof(v), &res[t]);
+				out_printf(&o, " %s %s", t ? "|" : "=>", v);
+			}
+			out_char(&o, '\n');
+			for (size_t t = 0; t < ts->n; t++)
+				if (res[t].status != BTFX_CORE_OK)
+					explain_failure(&o, &res[t], short_name(ts->t[t].path));
+		}
+		for (size_t t = 0; t < ts->n; t++)
+			btfx_core_result_fini(&res[t]);
+		free(res);
+	}
+	if (json)
+		out_lit(&o, "]}\n");
+	if (out_close(&o) && rc != EXIT_ERROR)
+		rc = EXIT_ERROR;
+done:
+	for (size_t t = 0; t < ts->n; t++) {
+		if (ctxs)
+			btfx_core_ctx_free(ctxs[t]);
+		if (insns)
+			free_insns(obj, insns[t]);
+	}
+	free(ctxs);
+	free(insns);
+	btfx_obj_free(obj);
+	return rc;
+}
+
+/* Serialize one instruction in the object's byte order */
+static void put_insn(uint8_t *p, const struct btfx_insn *in, bool be)
+{
+	uint16_t off = (uint16_t)in->off;
+	uint32_t imm = (uint32_t)in->imm;
+
+	p[0] = in->code;
+	p[1] = be ? (uint8_t)(in->dst_reg << 4 | in->src_reg) : (uint8_t)(in->src_reg << 4 | in->dst_reg);
+	if (be) {
+		p[2] = off >> 8; p[3] = off & 0xff;
+		p[4] = imm >> 24; p[5] = (imm >> 16) & 0xff; p[6] = (imm >> 8) & 0xff; p[7] = imm & 0xff;
+	} else {
+		p[2] = off & 0xff; p[3] = off >> 8;
+		p[4] = imm & 0xff; p[5] = (imm >> 8) & 0xff; p[6] = (imm >> 16) & 0xff; p[7] = imm >> 24;
+	}
+}
+
+static int find_ext_hdr(const uint8_t *d, size_t size, size_t *off);
+
+static int do_reloc(const char *objpath, const char *tpath, const char *outpath)
+{
+	struct btfx_error err;
+	struct btfx_obj *obj = btfx_obj_open(objpath, &err);
+	struct btfx *tb = NULL;
+	struct btfx_core_ctx *ctx = NULL;
+	struct btfx_insn **insns = NULL;
+	const struct btfx_core_relo_rec *relos;
+	size_t nrelo, ns, size, ext_off;
+	const struct btfx_obj_sec *secs;
+	uint8_t *copy = NULL;
+	int rc = EXIT_OK, e;
+
+	if (!obj)
+		return p_btfx_err(&err);
+	tb = btfx_open(tpath, NULL, &err);
+	if (!tb) {
+		rc = p_btfx_err(&err);
+		goto done;
+	}
+	ctx = btfx_core_ctx_new(btfx_obj_btf(obj), tb, NULL, 0);
+	insns = copy_insns(obj);
+	if (!ctx || !insns) {
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	secs = btfx_obj_secs(obj, &ns);
+	relos = btfx_obj_core_relos(obj, &nrelo);
+	for (size_t i = 0; i < nrelo; i++) {
+		struct btfx_core_result res;
+		const struct btfx_core_relo_rec *r = &relos[i];
+		int st = decide(ctx, obj, r, &res, insns[r->sec], secs[r->sec].insn_cnt);
+		if (st == BTFX_CORE_ERROR) {
+			const char *prog;
+			uint32_t pinsn;
+			const struct btfx_line_info *line;
+			relo_where(obj, r, &prog, &pinsn, &line);
+			p_err("%s: relocation #%zu (%s+%u, %s): %s", objpath, i, prog, pinsn, res.local_spec_str,
+			      res.reason);
+			rc = EXIT_NEGATIVE;
+		}
+		btfx_core_result_fini(&res);
+	}
+	if (rc != EXIT_OK)
+		goto done; /* never write a partially relocated object */
+	{
+		const void *data = btfx_obj_file_data(obj, &size);
+		copy = malloc(size);
+		if (!copy) {
+			rc = EXIT_ERROR;
+			goto done;
+		}
+		memcpy(copy, data, size);
+	}
+	for (size_t s = 0; s < ns; s++)
+		for (uint32_t i = 0; i < secs[s].insn_cnt; i++)
+			put_insn(copy + secs[s].file_off + 8 * i, &insns[s][i], btfx_obj_big_endian(obj));
+	/* drop the CO-RE records: core_relo_len = 0 in the .BTF.ext header */
+	if (nrelo && !find_ext_hdr(copy, size, &ext_off)) {
+		uint8_t *h = copy + ext_off;
+		memset(h + 28, 0, 4);
+	}
+	e = write_file_atomic(outpath, copy, size, false);
+	if (e) {
+		p_err("%s: cannot write: %s", outpath, strerror(-e));
+		rc = EXIT_ERROR;
+	}
+done:
+	free(copy);
+	free_insns(obj, insns);
+	btfx_core_ctx_free(ctx);
+	btfx_free(tb);
+	btfx_obj_free(obj);
+	return rc;
+}
+
+/* Locate the .BTF.ext section header by section name (libelf-free scan of the
+ * section table: the object was validated by btfx_obj_open already). */
+#include <elf.h>
+static int find_ext_hdr(const uint8_t *d, size_t size, size_t *off)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)d;
+	const Elf64_Shdr *sh, *str;
+
+	if (size < sizeof(*eh) || eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_shoff > size ||
+	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > size - eh->e_shoff || eh->e_shstrndx >= eh->e_shnum)
+		return -1;
+	sh = (const Elf64_Shdr *)(d + eh->e_shoff);
+	str = &sh[eh->e_shstrndx];
+	for (unsigned i = 0; i < eh->e_shnum; i++) {
+		const char *name;
+		if (sh[i].sh_name >= str->sh_size || str->sh_offset + sh[i].sh_name >= size)
+			continue;
+		name = (const char *)d + str->sh_offset + sh[i].sh_name;
+		if (!strncmp(name, ".BTF.ext", 9) && sh[i].sh_size >= 32 && sh[i].sh_offset + 32 <= size) {
+			uint32_t hl;
+			memcpy(&hl, d + sh[i].sh_offset + 4, 4);
+			if (hl < 32)
+				return -1;
+			*off = sh[i].sh_offset;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
+{
+	int rc = EXIT_OK;
+	struct out o;
+	bool tty = isatty(STDERR_FILENO);
+
+	if (open_targets(ts))
+		return EXIT_ERROR;
+	out_init(&o, STDOUT_FILENO);
+	if (json)
+		out_lit(&o, "{\"targets\":[");
+	if (json) {
+		for (size_t t = 0; t < ts->n; t++) {
+			if (t)
+				out_char(&o, ',');
+			out_json_str(&o, ts->t[t].path);
+		}
+		out_lit(&o, "],\"objects\":[");
+	}
+	for (size_t oi = 0; oi < nobj; oi++) {
+		struct btfx_error err;
+		struct btfx_obj *obj = btfx_obj_open(objs[oi], &err);
+		const struct btfx_core_relo_rec *relos;
+		size_t nrelo, np, ns;
+		const struct btfx_obj_prog *progs;
+		const struct btfx_obj_sec *secs;
+		uint8_t *verdict; /* per prog x target: 0 ok, 1 fail */
+
+		if (!obj) {
+			out_close(&o);
+			return p_btfx_err(&err);
+		}
+		relos = btfx_obj_core_relos(obj, &nrelo);
+		progs = btfx_obj_progs(obj, &np);
+		secs = btfx_obj_secs(obj, &ns);
+		verdict = calloc((np + 1) * ts->n + 1, 1);
+		if (!json) {
+			out_printf(&o, "%s\n%-40s", objs[oi], "relocation");
+			for (size_t t = 0; t < ts->n; t++)
+				out_printf(&o, " %14.14s", short_name(ts->t[t].path));
+			out_char(&o, '\n');
+		} else {
+			out_printf(&o, "%s{\"object\":", oi ? "," : "");
+			out_json_str(&o, objs[oi]);
+			out_lit(&o, ",\"relocations\":[");
+		}
+		{
+			struct btfx_core_ctx **ctxs = calloc(ts->n, sizeof(*ctxs));
+			for (size_t t = 0; t < ts->n; t++)
+				ctxs[t] = btfx_core_ctx_new(btfx_obj_btf(obj), ts->t[t].btf, NULL, 0);
+			for (size_t i = 0; i < nrelo; i++) {
+				const struct btfx_core_relo_rec *r = &relos[i];
+				const char *prog;
+				uint32_t pinsn;
+				const struct btfx_line_info *line;
+				const struct btfx_obj_prog *p = btfx_obj_prog_at(obj, r->sec, r->insn_off / 8);
+				char label[256];
+
+				relo_where(obj, r, &prog, &pinsn, &line);
+				if (tty && !json && nrelo * ts->n > 2000)
+					fprintf(stderr, "\r%zu/%zu relocations", i, nrelo);
+				if (json) {
+					out_printf(&o, "%s{\"program\":", i ? "," : "");
+					out_json_str(&o, prog);
+					out_printf(&o, ",\"insn\":%u,\"kind\":\"%s\",\"cells\":[", pinsn, btfx_core_kind_str(r->kind));
+				} else {
+					struct btfx_core_spec ls;
+					char spec[200] = "";
+					if (!btfx_core_parse_spec(btfx_obj_btf(obj), r->type_id, r->access_str, r->kind, &ls, NULL, 0))
+						btfx_core_format_spec(spec, sizeof(spec), &ls);
+					snprintf(label, sizeof(label), "%s+%u %s", prog, pinsn, spec);
+					out_printf(&o, "%-40.40s", label);
+				}
+				for (size_t t = 0; t < ts->n; t++) {
+					struct btfx_core_result res;
+					char v[64];
+					int st = decide(ctxs[t], obj, r, &res, NULL, 0);
+					if (st != BTFX_CORE_OK) {
+						size_t pi = p ? (size_t)(p - progs) : np;
+						verdict[pi * ts->n + t] = 1;
+						rc = EXIT_NEGATIVE;
+					}
+					value_str(v, sizeof(v), &res);
+					if (json) {
+						out_printf(&o, "%s{\"status\":\"%s\"", t ? "," : "",
+							   st == BTFX_CORE_OK ? "ok" : st == BTFX_CORE_POISONED ? "poisoned" : "error");
+						if (st != BTFX_CORE_ERROR)
+							out_printf(&o, ",\"value\":%llu", (unsigned long long)res.new_val);
+						out_char(&o, '}');
+					} else {
+						out_printf(&o, " %14.14s", v);
+					}
+					btfx_core_result_fini(&res);
+				}
+				if (json)
+					out_lit(&o, "]}");
+				else
+					out_char(&o, '\n');
+			}
+			if (tty && !json && nrelo * ts->n > 2000)
+				fprintf(stderr, "\r%40s\r", "");
+			for (size_t t = 0; t < ts->n; t++)
+				btfx_core_ctx_free(ctxs[t]);
+			free(ctxs);
+		}
+		if (json)
+			out_lit(&o, "],\"programs\":[");
+		else
+			out_printf(&o, "%-40s\n", "verdict per program:");
+		for (size_t pi = 0; pi < np; pi++) {
+			if (json) {
+				out_printf(&o, "%s{\"program\":", pi ? "," : "");
+				out_json_str(&o, progs[pi].name);
+				out_lit(&o, ",\"verdicts\":[");
+			} else {
+				out_printf(&o, "  %-38.38s", progs[pi].name);
+			}
+			for (size_t t = 0; t < ts->n; t++) {
+				const char *v = verdict[pi * ts->n + t] ? "FAIL" : "ok";
+				if (json)
+					out_printf(&o, "%s\"%s\"", t ? "," : "", v);
+				else
+					out_printf(&o, " %14s", v);
+			}
+			out_str(&o, json ? "]}" : "\n");
+		}
+		if (json)
+			out_lit(&o, "]}");
+		(void)secs;
+		(void)ns;
+		free(verdict);
+		btfx_obj_free(obj);
+	}
+	if (json)
+		out_lit(&o, "]}\n");
+	if (out_close(&o))
+		rc = EXIT_ERROR;
+	return rc;
+}
+
+static void core_usage(void)
+{
+	fprintf(stderr,
+		"Usage: %s core explain OBJ [--target FILE]... [--json]\n"
+		"       %s core reloc OBJ [--target FILE] -o OUT.o\n"
+		"       %s core check OBJ... (--target FILE... | --target-dir DIR) [--json]\n"
+		"Targets default to /sys/kernel/btf/vmlinux.\n",
+		prog_name, prog_name, prog_name);
+}
+
+int cmd_core(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "target-dir", required_argument, NULL, 'D' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct targets ts = { 0 };
+	char **owned = NULL;
+	size_t nowned = 0;
+	const char *sub, *outp = NULL;
+	bool json = false;
+	int c, rc = EXIT_ERROR;
+
+	if (argc < 2) {
+		core_usage();
+		return EXIT_ERROR;
+	}
+	sub = argv[1];
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:D:jo:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': if (add_target(&ts, optarg)) goto out; break;
+		case 'D': if (add_target_dir(&ts, optarg, &owned, &nowned)) goto out; break;
+		case 'j': json = true; break;
+		case 'o': outp = optarg; break;
+		case 'h': core_usage(); rc = EXIT_OK; goto out;
+		default: core_usage(); goto out;
+		}
+	}
+	if (optind >= argc) {
+		p_err("core %s: missing OBJ", sub);
+		goto out;
+	}
+	if (!ts.n && add_target(&ts, "/sys/kernel/btf/vmlinux"))
+		goto out;
+	if (!strcmp(sub, "explain")) {
+		if (optind + 1 != argc) {
+			p_err("core explain: one OBJ expected");
+			goto out;
+		}
+		rc = do_explain(argv[optind], &ts, json);
+	} else if (!strcmp(sub, "reloc")) {
+		if (!outp || ts.n != 1 || optind + 1 != argc) {
+			p_err("core reloc: needs one OBJ, one --target and -o OUT");
+			goto out;
+		}
+		rc = do_reloc(argv[optind], ts.t[0].path, outp);
+	} else if (!strcmp(sub, "check")) {
+		rc = do_check(argv + optind, (size_t)(argc - optind), &ts, json);
+	} else {
+		p_err("core: unknown subcommand '%s' (explain, reloc, check)", sub);
+	}
+out:
+	free_targets(&ts);
+	for (size_t i = 0; i < nowned; i++)
+		free(owned[i]);
+	free(owned);
+	return rc;
+}
