@@ -120,11 +120,22 @@ check-san: deps
 	@testdata/fetch-kernels.sh
 	@O=build-san tests/run.sh
 
+EXAMPLE_OBJ := $(O)/examples/core_example.bpf.o
+$(EXAMPLE_OBJ): examples/core_example.bpf.c
+	$(msg) CLANG $@
+	@mkdir -p $(@D)
+	$(Q)clang-19 -g -O2 -target bpf -D__TARGET_ARCH_x86 -I/usr/include/$(shell gcc -print-multiarch) -c $< -o $@
+
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(EXAMPLE_OBJ)
+	@echo "== btftool summary (the running kernel's BTF)"
 	@$(BTFTOOL) summary
 	@echo
+	@echo "== btftool dump -t task_struct (first lines)"
 	@$(BTFTOOL) dump -t task_struct | head -5
+	@echo
+	@echo "== btftool core explain $(EXAMPLE_OBJ)"
+	@$(BTFTOOL) core explain $(EXAMPLE_OBJ) || true
 
 bench: deps
 	@$(MAKE) --no-print-directory all OPT=-O2

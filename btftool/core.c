@@ -185,8 +185,12 @@ static void free_insns(const struct btfx_obj *obj, struct btfx_insn **c)
 	free(c);
 }
 
-static void explain_failure(struct out *o, const struct btfx_core_result *res, const char *tname)
+static void explain_failure(struct out *o, struct btfx_core_ctx *ctx, const struct btfx_core_relo_rec *r,
+			    const struct btfx_core_result *res, const char *tname)
 {
+	struct btfx_core_hint hints[6];
+	size_t nh;
+
 	out_printf(o, "      %s: %s\n", tname, res->reason[0] ? res->reason : "failed");
 	for (size_t c = 0; c < res->ncands && c < 8; c++) {
 		const struct btfx_core_cand *cd = &res->cands[c];
@@ -201,6 +205,9 @@ static void explain_failure(struct out *o, const struct btfx_core_result *res, c
 	}
 	if (res->ncands > 8)
 		out_printf(o, "        ... %zu more candidates\n", res->ncands - 8);
+	nh = btfx_core_near_misses(ctx, r->type_id, r->access_str, r->kind, res, hints, 6);
+	for (size_t i = 0; i < nh && i < 6; i++)
+		out_printf(o, "        near miss: %s\n", hints[i].text);
 	if (res->status == BTFX_CORE_POISONED)
 		out_printf(o, "        the instruction is poisoned: the verifier rejects it if it is reachable\n");
 }
@@ -332,8 +339,8 @@ static int do_explain(const char *objpath, struct targets *ts, bool json)
 			}
 			out_char(&o, '\n');
 			for (size_t t = 0; t < ts->n; t++)
-				if (res[t].status != BTFX_CORE_OK)
-					explain_failure(&o, &res[t], short_name(ts->t[t].path));
+				if (res[t].status != BTFX_CORE_OK || (res[t].no_candidates && r->kind != BTFX_CORE_TYPE_ID_LOCAL))
+					explain_failure(&o, ctxs[t], r, &res[t], short_name(ts->t[t].path));
 		}
 		for (size_t t = 0; t < ts->n; t++)
 			btfx_core_result_fini(&res[t]);

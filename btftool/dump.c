@@ -10,10 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btfx/core.h"
+#include "btfx/object.h"
 #include "btftool.h"
 #include "out.h"
 
-enum fmt { FMT_RAW, FMT_JSON, FMT_BTF };
+enum fmt { FMT_RAW, FMT_JSON, FMT_BTF, FMT_LAYOUT, FMT_EXT };
 
 static const char *name_or(const struct btfx *btf, uint32_t off)
 {
@@ -323,6 +325,59 @@ static void json_type(struct out *o, const struct btfx *btf, uint32_t id, bool f
 	out_char(o, '}');
 }
 
+/* A BPF object's .BTF.ext, with CO-RE specs in libbpf's format. */
+static int dump_ext(const char *path)
+{
+	struct btfx_error err;
+	struct btfx_obj *obj;
+	const struct btfx_obj_sec *secs;
+	const struct btfx_func_info *fi;
+	const struct btfx_line_info *li;
+	const struct btfx_core_relo_rec *cr;
+	size_t ns, nf, nl, nc;
+	const struct btfx *btf;
+	struct out o;
+
+	if (!path) {
+		p_err("dump --format ext: give a BPF object file");
+		return EXIT_ERROR;
+	}
+	obj = btfx_obj_open(path, &err);
+	if (!obj)
+		return p_btfx_err(&err);
+	btf = btfx_obj_btf(obj);
+	secs = btfx_obj_secs(obj, &ns);
+	fi = btfx_obj_func_info(obj, &nf);
+	li = btfx_obj_line_info(obj, &nl);
+	cr = btfx_obj_core_relos(obj, &nc);
+	out_init(&o, STDOUT_FILENO);
+	out_printf(&o, "func_info: %zu records\n", nf);
+	for (size_t i = 0; i < nf; i++) {
+		const struct btfx_type *t = btfx_type_by_id(btf, fi[i].type_id);
+		out_printf(&o, "\t%s insn %u: [%u] FUNC '%s'\n", secs[fi[i].sec].name, fi[i].insn_off / 8, fi[i].type_id,
+			   btfx_str(btf, t->name_off));
+	}
+	out_printf(&o, "line_info: %zu records\n", nl);
+	for (size_t i = 0; i < nl; i++)
+		out_printf(&o, "\t%s insn %u: %s:%u:%u %s\n", secs[li[i].sec].name, li[i].insn_off / 8, li[i].file,
+			   li[i].line_nr, li[i].col, li[i].line);
+	out_printf(&o, "core_relo: %zu records\n", nc);
+	for (size_t i = 0; i < nc; i++) {
+		struct btfx_core_spec spec;
+		char buf[512], why[200];
+		out_printf(&o, "\t%s insn %u: ", secs[cr[i].sec].name, cr[i].insn_off / 8);
+		if (btfx_core_parse_spec(btf, cr[i].type_id, cr[i].access_str, cr[i].kind, &spec, why, sizeof(why))) {
+			out_printf(&o, "<%s> [%u] \"%s\": invalid spec: %s\n", btfx_core_kind_str(cr[i].kind), cr[i].type_id,
+				   cr[i].access_str, why);
+			continue;
+		}
+		btfx_core_format_spec(buf, sizeof(buf), &spec);
+		out_printf(&o, "%u %s\n", cr[i].insn_off, buf);
+	}
+	btfx_obj_free(obj);
+	return out_close(&o) ? EXIT_ERROR : EXIT_OK;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -332,10 +387,12 @@ static int cmp_u32(const void *a, const void *b)
 static void dump_usage(void)
 {
 	fprintf(stderr,
-		"Usage: %s dump [FILE] [-B BASE] [--format raw|json|btf] [-t NAME]... [--id ID]... [-o OUT]\n"
+		"Usage: %s dump [FILE] [-B BASE] [--format raw|json|btf|layout] [-t NAME]... [--id ID]... [-o OUT]\n"
 		"  --format raw   bpftool's 'btf dump file' text (default)\n"
 		"  --format json  bpftool -j keys and values (valid JSON)\n"
 		"  --format btf   the BTF blob itself (needs -o OUT)\n"
+		"  --format layout  pahole-style layout of structs and unions\n"
+		"  --format ext   a BPF object's .BTF.ext: func_info, line_info, CO-RE records\n"
 		"  -t NAME        only types named NAME (repeatable)\n"
 		"  --id ID        only type ID (repeatable)\n",
 		prog_name);
@@ -373,8 +430,10 @@ int cmd_dump(int argc, char **argv)
 			if (!strcmp(optarg, "raw")) fmt = FMT_RAW;
 			else if (!strcmp(optarg, "json")) fmt = FMT_JSON;
 			else if (!strcmp(optarg, "btf")) fmt = FMT_BTF;
+			else if (!strcmp(optarg, "layout")) fmt = FMT_LAYOUT;
+			else if (!strcmp(optarg, "ext")) fmt = FMT_EXT;
 			else {
-				p_err("dump: unknown format '%s' (raw, json, btf)", optarg);
+				p_err("dump: unknown format '%s' (raw, json, btf, layout, ext)", optarg);
 				free(names);
 				return EXIT_ERROR;
 			}
@@ -417,6 +476,10 @@ int cmd_dump(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 
+	if (fmt == FMT_EXT) {
+		rc = dump_ext(file);
+		goto done;
+	}
 	btf = open_btf(file, base_path, &base, &err);
 	if (!btf) {
 		rc = p_btfx_err(&err);
@@ -486,7 +549,9 @@ int cmd_dump(int argc, char **argv)
 		goto done;
 	}
 	out_init(&o, STDOUT_FILENO);
-	if (fmt == FMT_RAW) {
+	if (fmt == FMT_LAYOUT) {
+		rc = layout_render(&o, btf, ids, nids);
+	} else if (fmt == FMT_RAW) {
 		if (nids)
 			for (size_t i = 0; i < nids; i++)
 				raw_type(&o, btf, ids[i]);

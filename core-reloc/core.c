@@ -618,9 +618,11 @@ static int spec_match(const struct btfx_core_spec *ls, const struct btfx *tb, ui
 		if (!tt)
 			return -EINVAL;
 		if (lacc->name) {
+			uint32_t searched = tid;
 			int m = match_member(ls->btf, lacc, tb, tid, ts, &tid, miss, 0);
 			if (m <= 0) {
 				*fail_acc = i;
+				ts->root_type_id = searched; /* reported as fail_type_id */
 				return m;
 			}
 		} else {
@@ -1089,6 +1091,7 @@ BTFX_API int btfx_core_calc(struct btfx_core_ctx *ctx, uint32_t type_id, const c
 		if (!m) {
 			tr->miss = miss;
 			tr->fail_acc = fa;
+			tr->fail_type_id = fa >= 0 ? ts.root_type_id : cl->c[i].id;
 			continue;
 		}
 		tr->matched = true;
@@ -1260,4 +1263,154 @@ poison:
 		FAIL("instruction code 0x%02x can't carry a CO-RE relocation", insn->code);
 	}
 #undef FAIL
+}
+
+/* ------------------------------------------------------------------ */
+/* Near misses                                                         */
+/* ------------------------------------------------------------------ */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+static bool similar(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (!strcmp(a, b))
+		return false;
+	if (la >= 3 && lb >= 3 && (strstr(a, b) || strstr(b, a)))
+		return true;
+	return edit_distance(a, b) <= (la > 6 ? 2u : 1u);
+}
+
+struct hints {
+	struct btfx_core_hint *h;
+	size_t n, cap;
+};
+
+static void hint(struct hints *hs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void hint(struct hints *hs, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (hs->n < hs->cap) {
+		va_start(ap, fmt);
+		vsnprintf(hs->h[hs->n].text, sizeof(hs->h[hs->n].text), fmt, ap);
+		va_end(ap);
+	}
+	hs->n++;
+}
+
+/* walk members of tid (through named and anonymous members) for name / similar names */
+static void scan_members(const struct btfx *tb, uint32_t tid, const char *want, const char *path, uint32_t base_bits,
+			 int depth, struct hints *hs, bool exact_only)
+{
+	const struct btfx_type *t = skip(tb, tid, &tid);
+
+	if (!t || !btfx_is_composite(t) || depth > 3 || hs->n >= hs->cap)
+		return;
+	for (uint32_t i = 0; i < btfx_vlen(t); i++) {
+		const char *mn = name_of(tb, btfx_members(t)[i].name_off);
+		uint32_t bits = base_bits + btfx_member_bit_offset(t, i);
+		char sub[200];
+		if (*mn && !strcmp(mn, want) && depth > 0)
+			hint(hs, "'%s' exists deeper in the type: %s.%s (offset %u)", want, path, mn, bits / 8);
+		else if (*mn && !exact_only && similar(mn, want))
+			hint(hs, "similar field %s%s%s (offset %u): renamed?", path, *path ? "." : "", mn, bits / 8);
+		snprintf(sub, sizeof(sub), "%s%s%s", path, *path && *mn ? "." : "", mn);
+		scan_members(tb, btfx_members(t)[i].type, want, sub, bits, depth + (*mn ? 1 : 0), hs, exact_only);
+	}
+}
+
+BTFX_API size_t btfx_core_near_misses(struct btfx_core_ctx *ctx, uint32_t type_id, const char *access, uint32_t kind,
+				      const struct btfx_core_result *res, struct btfx_core_hint *hints, size_t cap)
+{
+	struct hints hs = { hints, 0, cap };
+	struct btfx_core_spec ls;
+	const struct btfx_type *lt;
+	const char *lname;
+	const struct btfx *tb = ctx->vmlinux;
+
+	if (!tb || btfx_core_parse_spec(ctx->local, type_id, access, kind, &ls, NULL, 0))
+		return 0;
+	lt = tby(ctx->local, type_id);
+	lname = name_of(ctx->local, lt->name_off);
+	if (!res->ncands && *lname) {
+		/* same name, other kind; similar type names */
+		size_t len = btfx_essential_name_len(lname);
+		uint32_t cnt = btfx_type_cnt(tb);
+		for (uint32_t id = 1; id < cnt && hs.n < cap; id++) {
+			const struct btfx_type *t = tby(tb, id);
+			const char *n = name_of(tb, t->name_off);
+			char ess[128];
+			if (!*n)
+				continue;
+			snprintf(ess, sizeof(ess), "%.*s", (int)(len < 127 ? len : 127), lname);
+			if (!strcmp(n, ess) && btfx_kind(t) != btfx_kind(lt))
+				hint(&hs, "the target has %s '%s' [%u], but the local type is %s", lower_kind(btfx_kind(t)), n,
+				     id, lower_kind(btfx_kind(lt)));
+			else if (btfx_kind(t) == btfx_kind(lt) && strlen(n) > 3 && similar(n, ess) && hs.n < 3)
+				hint(&hs, "similar type %s '%s' [%u]", lower_kind(btfx_kind(t)), n, id);
+		}
+		return hs.n;
+	}
+	for (size_t c = 0; c < res->ncands && hs.n < cap; c++) {
+		const struct btfx_core_cand *cd = &res->cands[c];
+		const char *want;
+		if (cd->matched || cd->fail_acc < 0 || cd->fail_acc >= ls.len)
+			continue;
+		want = ls.spec[cd->fail_acc].name;
+		if (cd->miss == BTFX_MISS_NO_FIELD && want) {
+			size_t before = hs.n;
+			scan_members(cd->btf, cd->fail_type_id, want, "", 0, 0, &hs, false);
+			if (hs.n == before) {
+				/* another type has it */
+				uint32_t cnt = btfx_type_cnt(cd->btf);
+				for (uint32_t id = 1; id < cnt && hs.n < before + 2; id++) {
+					const struct btfx_type *t = tby(cd->btf, id);
+					if (!btfx_is_composite(t) || !t->name_off)
+						continue;
+					for (uint32_t i = 0; i < btfx_vlen(t); i++)
+						if (!strcmp(name_of(cd->btf, btfx_members(t)[i].name_off), want)) {
+							hint(&hs, "field '%s' exists in %s %s [%u] instead", want,
+							     lower_kind(btfx_kind(t)), name_of(cd->btf, t->name_off), id);
+							break;
+						}
+				}
+			}
+		} else if (cd->miss == BTFX_MISS_FIELD_INCOMPAT && want) {
+			const struct btfx_type *ft = skip(cd->btf, cd->fail_type_id, NULL);
+			for (uint32_t i = 0; ft && btfx_is_composite(ft) && i < btfx_vlen(ft); i++)
+				if (!strcmp(name_of(cd->btf, btfx_members(ft)[i].name_off), want)) {
+					const struct btfx_type *mt = skip(cd->btf, btfx_members(ft)[i].type, NULL);
+					hint(&hs, "target field '%s' is %s %s; CO-RE needs a compatible kind", want,
+					     mt ? lower_kind(btfx_kind(mt)) : "?", mt ? name_of(cd->btf, mt->name_off) : "");
+					break;
+				}
+		}
+		break; /* the first failing candidate is representative */
+	}
+	return hs.n;
 }

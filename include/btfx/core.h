@@ -79,6 +79,7 @@ struct btfx_core_cand {
 	bool matched;
 	enum btfx_core_miss miss;
 	int fail_acc;             /* index of the local accessor that failed, -1 */
+	uint32_t fail_type_id;    /* target type searched when it failed */
 	char spec_str[256];       /* target spec when matched */
 	uint64_t value;           /* value computed from this candidate */
 	bool poison;
@@ -132,6 +133,18 @@ BTFX_API int btfx_core_format_spec(char *buf, size_t sz, const struct btfx_core_
 /* Decide one relocation.  res must be released with btfx_core_result_fini. */
 BTFX_API int btfx_core_calc(struct btfx_core_ctx *ctx, uint32_t type_id, const char *access, uint32_t kind,
 			    struct btfx_core_result *res);
+
+/*
+ * Near misses worth knowing for a failed or absent relocation: a field of
+ * that name elsewhere in the type or in another type, a similarly named
+ * (renamed) field, a same-named type of another kind.  Fills up to cap
+ * hints (one sentence each) and returns how many were found.
+ */
+struct btfx_core_hint {
+	char text[240];
+};
+BTFX_API size_t btfx_core_near_misses(struct btfx_core_ctx *ctx, uint32_t type_id, const char *access, uint32_t kind,
+				      const struct btfx_core_result *res, struct btfx_core_hint *hints, size_t cap);
 
 /* Patch an instruction (insn[1] must be valid for ldimm64) as libbpf does.
  * Returns 0, or -errno with why filled (the relocation then fails). */
