@@ -363,36 +363,14 @@ done:
 	return rc;
 }
 
-/* Serialize one instruction in the object's byte order */
-static void put_insn(uint8_t *p, const struct btfx_insn *in, bool be)
-{
-	uint16_t off = (uint16_t)in->off;
-	uint32_t imm = (uint32_t)in->imm;
-
-	p[0] = in->code;
-	p[1] = be ? (uint8_t)(in->dst_reg << 4 | in->src_reg) : (uint8_t)(in->src_reg << 4 | in->dst_reg);
-	if (be) {
-		p[2] = off >> 8; p[3] = off & 0xff;
-		p[4] = imm >> 24; p[5] = (imm >> 16) & 0xff; p[6] = (imm >> 8) & 0xff; p[7] = imm & 0xff;
-	} else {
-		p[2] = off & 0xff; p[3] = off >> 8;
-		p[4] = imm & 0xff; p[5] = (imm >> 8) & 0xff; p[6] = (imm >> 16) & 0xff; p[7] = imm >> 24;
-	}
-}
-
-static int find_ext_hdr(const uint8_t *d, size_t size, size_t *off);
-
 static int do_reloc(const char *objpath, const char *tpath, const char *outpath)
 {
 	struct btfx_error err;
 	struct btfx_obj *obj = btfx_obj_open(objpath, &err);
 	struct btfx *tb = NULL;
-	struct btfx_core_ctx *ctx = NULL;
-	struct btfx_insn **insns = NULL;
-	const struct btfx_core_relo_rec *relos;
-	size_t nrelo, ns, size, ext_off;
-	const struct btfx_obj_sec *secs;
-	uint8_t *copy = NULL;
+	struct btfx_core_result *res = NULL;
+	size_t nres = 0, size = 0;
+	void *elf = NULL;
 	int rc = EXIT_OK, e;
 
 	if (!obj)
@@ -402,90 +380,40 @@ static int do_reloc(const char *objpath, const char *tpath, const char *outpath)
 		rc = p_btfx_err(&err);
 		goto done;
 	}
-	ctx = btfx_core_ctx_new(btfx_obj_btf(obj), tb, NULL, 0);
-	insns = copy_insns(obj);
-	if (!ctx || !insns) {
+	e = btfx_core_relocate_obj(obj, tb, NULL, 0, &elf, &size, &res, &nres);
+	if (e == -ENOMEM) {
+		p_err("out of memory");
 		rc = EXIT_ERROR;
 		goto done;
 	}
-	secs = btfx_obj_secs(obj, &ns);
-	relos = btfx_obj_core_relos(obj, &nrelo);
-	for (size_t i = 0; i < nrelo; i++) {
-		struct btfx_core_result res;
-		const struct btfx_core_relo_rec *r = &relos[i];
-		int st = decide(ctx, obj, r, &res, insns[r->sec], secs[r->sec].insn_cnt);
-		if (st == BTFX_CORE_ERROR) {
+	if (e) {
+		const struct btfx_core_relo_rec *relos;
+		size_t nrelo;
+		relos = btfx_obj_core_relos(obj, &nrelo);
+		for (size_t i = 0; i < nres; i++) {
 			const char *prog;
 			uint32_t pinsn;
 			const struct btfx_line_info *line;
-			relo_where(obj, r, &prog, &pinsn, &line);
-			p_err("%s: relocation #%zu (%s+%u, %s): %s", objpath, i, prog, pinsn, res.local_spec_str,
-			      res.reason);
-			rc = EXIT_NEGATIVE;
+			if (res[i].status != BTFX_CORE_ERROR)
+				continue;
+			relo_where(obj, &relos[i], &prog, &pinsn, &line);
+			p_err("%s: relocation #%zu (%s+%u, %s): %s", objpath, i, prog, pinsn, res[i].local_spec_str,
+			      res[i].reason);
 		}
-		btfx_core_result_fini(&res);
+		rc = EXIT_NEGATIVE; /* never write a partially relocated object */
+		goto done;
 	}
-	if (rc != EXIT_OK)
-		goto done; /* never write a partially relocated object */
-	{
-		const void *data = btfx_obj_file_data(obj, &size);
-		copy = malloc(size);
-		if (!copy) {
-			rc = EXIT_ERROR;
-			goto done;
-		}
-		memcpy(copy, data, size);
-	}
-	for (size_t s = 0; s < ns; s++)
-		for (uint32_t i = 0; i < secs[s].insn_cnt; i++)
-			put_insn(copy + secs[s].file_off + 8 * i, &insns[s][i], btfx_obj_big_endian(obj));
-	/* drop the CO-RE records: core_relo_len = 0 in the .BTF.ext header */
-	if (nrelo && !find_ext_hdr(copy, size, &ext_off)) {
-		uint8_t *h = copy + ext_off;
-		memset(h + 28, 0, 4);
-	}
-	e = write_file_atomic(outpath, copy, size, false);
+	e = write_file_atomic(outpath, elf, size, false);
 	if (e) {
 		p_err("%s: cannot write: %s", outpath, strerror(-e));
 		rc = EXIT_ERROR;
 	}
 done:
-	free(copy);
-	free_insns(obj, insns);
-	btfx_core_ctx_free(ctx);
+	free(elf);
+	btfx_core_results_free(res, nres);
 	btfx_free(tb);
 	btfx_obj_free(obj);
 	return rc;
-}
-
-/* Locate the .BTF.ext section header by section name (libelf-free scan of the
- * section table: the object was validated by btfx_obj_open already). */
-#include <elf.h>
-static int find_ext_hdr(const uint8_t *d, size_t size, size_t *off)
-{
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)d;
-	const Elf64_Shdr *sh, *str;
-
-	if (size < sizeof(*eh) || eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_shoff > size ||
-	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > size - eh->e_shoff || eh->e_shstrndx >= eh->e_shnum)
-		return -1;
-	sh = (const Elf64_Shdr *)(d + eh->e_shoff);
-	str = &sh[eh->e_shstrndx];
-	for (unsigned i = 0; i < eh->e_shnum; i++) {
-		const char *name;
-		if (sh[i].sh_name >= str->sh_size || str->sh_offset + sh[i].sh_name >= size)
-			continue;
-		name = (const char *)d + str->sh_offset + sh[i].sh_name;
-		if (!strncmp(name, ".BTF.ext", 9) && sh[i].sh_size >= 32 && sh[i].sh_offset + 32 <= size) {
-			uint32_t hl;
-			memcpy(&hl, d + sh[i].sh_offset + 4, 4);
-			if (hl < 32)
-				return -1;
-			*off = sh[i].sh_offset;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)

@@ -151,6 +151,21 @@ BTFX_API size_t btfx_core_near_misses(struct btfx_core_ctx *ctx, uint32_t type_i
 BTFX_API int btfx_core_patch(struct btfx_insn *insn, uint32_t insn_cnt_left, uint32_t kind,
 			     const struct btfx_core_result *res, char *why, size_t whylen);
 
+/*
+ * Relocate a whole object: decide every CO-RE relocation in .BTF.ext order
+ * against the targets (one candidate cache for the object, as libbpf), patch
+ * the instructions, and return a copy of the ELF file with the patched code
+ * and its CO-RE records removed (core_relo_len = 0), ready for a loader that
+ * must do no CO-RE of its own.  results[i] belongs to relocation i (see
+ * btfx_obj_core_relos); release them with btfx_core_results_free.
+ * Returns 0 when every relocation was decided (poisoned ones included),
+ * -EINVAL when at least one is an error (no ELF is produced then).
+ */
+BTFX_API int btfx_core_relocate_obj(const struct btfx_obj *obj, const struct btfx *vmlinux,
+				    const struct btfx *const *modules, size_t nmodules, void **elf, size_t *elf_size,
+				    struct btfx_core_result **results, size_t *nresults);
+BTFX_API void btfx_core_results_free(struct btfx_core_result *results, size_t n);
+
 #ifdef __cplusplus
 }
 #endif
