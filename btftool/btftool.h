@@ -12,6 +12,8 @@ extern const char *prog_name;
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print err (already naming the file) and return EXIT_ERROR. */
 int p_btfx_err(const struct btfx_error *err);
+/* One-line report of a getopt error; returns EXIT_ERROR. */
+int bad_option(const char *cmd, int argc, char **argv);
 
 /* Open FILE (NULL = running kernel) with optional base path. On success
  * *base_out holds the base to free after the BTF. */
@@ -23,6 +25,7 @@ int write_file_atomic(const char *path, const void *data, size_t size, bool keep
 
 int cmd_dump(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_header(int argc, char **argv);
 int cmd_core(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 

@@ -598,7 +598,7 @@ int cmd_core(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'o': outp = optarg; break;
 		case 'h': core_usage(); rc = EXIT_OK; goto out;
-		default: core_usage(); goto out;
+		default: rc = bad_option("core", argc, argv); goto out;
 		}
 	}
 	if (optind >= argc) {

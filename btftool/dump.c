@@ -464,7 +464,7 @@ int cmd_dump(int argc, char **argv)
 		}
 		case 'o': outp = optarg; break;
 		case 'h': dump_usage(); free(names); free(ids); return EXIT_OK;
-		default: dump_usage(); free(names); free(ids); return EXIT_ERROR;
+		default: free(names); free(ids); return bad_option("dump", argc, argv);
 		}
 	}
 	if (optind < argc)

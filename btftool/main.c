@@ -2,6 +2,7 @@
 /* btftool: command dispatch and shared helpers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@ static int cmd_version(int argc, char **argv);
 static const struct cmd cmds[] = {
 	{ "dump", cmd_dump, "dump [FILE] [-B BASE] [--format raw|json|btf|layout] [-t NAME]... [--id ID]... [-o OUT]" },
 	{ "core", cmd_core, "core explain|reloc|check OBJ... [--target FILE]... [--target-dir DIR] [--json] [-o OUT]" },
+	{ "diff", cmd_diff, "diff OLD NEW [-B BASE_OLD] [--base-new BASE_NEW] [-t NAME]... [--kind KINDS] [--json] [--stat]" },
+	{ "header", cmd_header, "header [FILE] [-B BASE] [-o OUT] [--types NAME,...] [--from-object OBJ]... [--assert-layout]" },
 	{ "summary", cmd_summary, "summary [FILE] [-B BASE] [--json]" },
 	{ "help", cmd_help, "help" },
 	{ "version", cmd_version, "version" },
@@ -42,6 +45,17 @@ void p_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int bad_option(const char *cmd, int argc, char **argv)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (optopt && optopt != '?' && strncmp(arg, "--", 2))
+		p_err("%s: option '-%c' is unknown or needs a value (see '%s %s --help')", cmd, optopt, prog_name, cmd);
+	else
+		p_err("%s: option '%s' is unknown or needs a value (see '%s %s --help')", cmd, arg, prog_name, cmd);
+	return EXIT_ERROR;
+}
+
 int p_btfx_err(const struct btfx_error *err)
 {
 	p_err("%s", err->msg[0] ? err->msg : "unknown error");
@@ -52,6 +66,7 @@ struct btfx *open_btf(const char *path, const char *base_path, struct btfx **bas
 {
 	struct btfx_open_opts o = { .sz = sizeof(o) };
 	struct btfx *base = NULL, *btf;
+	struct btfx_error err2;
 
 	*base_out = NULL;
 	if (base_path) {
@@ -62,6 +77,14 @@ struct btfx *open_btf(const char *path, const char *base_path, struct btfx **bas
 		o.base = base;
 	}
 	btf = btfx_open(path, &o, err);
+	if (!btf && (err->code == BTFX_E_DATASEC || err->code == BTFX_E_LINKAGE || err->code == BTFX_E_NAME ||
+		     err->code == BTFX_E_REF)) {
+		/* Raw BTF taken out of a BPF object, before a loader's fix-ups
+		 * (DATASEC sizes, extern linkage): the kernel rejects it as is,
+		 * but it is a well-formed object BTF; read it as such. */
+		o.flags |= BTFX_F_OBJECT;
+		btf = btfx_open(path, &o, &err2);
+	}
 	if (!btf) {
 		btfx_free(base);
 		return NULL;
@@ -152,6 +175,7 @@ static int cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	opterr = 0; /* option errors are reported on one line by each command */
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_ERROR;

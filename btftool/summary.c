@@ -39,7 +39,7 @@ int cmd_summary(int argc, char **argv)
 		else if (c == 'j')
 			json = true;
 		else
-			return EXIT_ERROR;
+			return bad_option("summary", argc, argv);
 	}
 	if (optind < argc)
 		file = argv[optind];
