@@ -45,6 +45,8 @@ endif
 CFLAGS ?=
 LDFLAGS ?=
 LIBS := -lelf -lz -llzma -llz4 -lzstd -lbz2 -lpthread
+# btftool load uses libbpf (the library does not)
+CLI_LIBS := -lbpf
 
 LIB_SRCS := $(wildcard libbtfx/*.c core-reloc/*.c)
 CLI_SRCS := $(wildcard btftool/*.c)
@@ -57,6 +59,8 @@ STATIC_LIB := $(O)/libbtfx.a
 SHARED_LIB := $(O)/libbtfx.so.$(VERSION)
 SONAME := libbtfx.so.$(VERSION_MAJOR)
 BTFTOOL := $(O)/btftool
+# statically linked btftool for the initramfs of `btftool load --kernel`
+BTFTOOL_STATIC := $(O)/btftool-static
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
@@ -64,6 +68,9 @@ TEST_HELPERS := $(wildcard tests/unit/helpers/*.c)
 
 .PHONY: all clean check check-san demo deps install bench tests
 all: $(STATIC_LIB) $(O)/libbtfx.so $(BTFTOOL)
+ifeq ($(SAN),)
+all: $(BTFTOOL_STATIC)
+endif
 
 $(O)/static/%.o: %.c $(HDRS)
 	$(msg) CC $@
@@ -94,7 +101,11 @@ $(O)/libbtfx.so: $(SHARED_LIB)
 
 $(BTFTOOL): $(CLI_OBJS) $(STATIC_LIB)
 	$(msg) LD $@
-	$(Q)$(CC) $(SAN_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(LIBS)
+	$(Q)$(CC) $(SAN_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(CLI_LIBS) $(LIBS)
+
+$(BTFTOOL_STATIC): $(CLI_OBJS) $(STATIC_LIB)
+	$(msg) LD $@
+	$(Q)$(CC) -static $(LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(CLI_LIBS) $(LIBS)
 
 # ---------------------------------------------------------------- tests
 $(O)/tests/%: tests/unit/%.c $(TEST_HELPERS) $(STATIC_LIB) $(HDRS)

@@ -28,6 +28,7 @@ int cmd_summary(int argc, char **argv);
 int cmd_header(int argc, char **argv);
 int cmd_core(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_load(int argc, char **argv);
 
 struct out;
 /* dump --format layout (layout.c): ids selected, or every named struct/union */

@@ -283,12 +283,22 @@ static int parse_layout(struct btfx *btf, struct btfx_error *err)
 	return 0;
 }
 
+/*
+ * Frame the type section: type_offs[] and kinds[] (one allocation, kinds
+ * after the offsets).  kinds[i] is btfx_kind() of own type start_id + i, a
+ * compact copy that lets the validator walk references without touching
+ * the (much larger, randomly placed) type records.  Record sizes of the
+ * known kinds are computed inline; only kinds described by a layout
+ * section take btfx__type_size().
+ */
 static int parse_types(struct btfx *btf, struct btfx_error *err)
 {
 	const struct btfx_header_info *h = &btf->hdr;
 	uint32_t len = h->type_len, off = 0, cap, n = 0;
 	const uint8_t *types = btf->data + h->hdr_len + h->type_off;
 	int64_t base_off = h->hdr_len + (int64_t)h->type_off;
+	uint32_t *offs;
+	uint8_t *kinds;
 
 	if (h->type_off % 4)
 		return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, base_off, "Unaligned type_off %u", h->type_off);
@@ -297,29 +307,41 @@ static int parse_types(struct btfx *btf, struct btfx_error *err)
 	btf->types = types;
 	/* a record is at least 12 bytes */
 	cap = len / 12 + 1;
-	btf->type_offs = malloc((size_t)cap * sizeof(uint32_t));
-	if (!btf->type_offs)
+	offs = malloc((size_t)cap * (sizeof(uint32_t) + 1));
+	if (!offs)
 		return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+	kinds = (uint8_t *)(offs + cap);
+	btf->type_offs = offs;
+	btf->kinds = kinds;
 	while (off < len) {
 		const struct btfx_type *t = (const struct btfx_type *)(types + off);
 		uint32_t id = btf->start_id + n;
+		unsigned k;
 		uint64_t need = 0;
 		size_t sz;
 
 		if (len - off < sizeof(*t))
 			return btfx_set_err(err, BTFX_E_TYPE_FRAME, EINVAL, id, base_off + off,
 					    "[%u] meta_left:%u meta_needed:%zu", id, len - off, sizeof(*t));
-		sz = btfx__type_size(btf, t, &need);
-		if (!sz)
-			return btfx_set_err(err, BTFX_E_KIND, EINVAL, id, base_off + off, "[%u] Invalid kind:%u%s", id,
-					    btfx_kind(t), layout_of(btf, 0) ? "" : " (no layout section describes it)");
+		k = btfx_kind(t);
+		if (k - 1u < BTFX_KIND_NR - 1u) {
+			/* known kind: same size as btfx__type_size() */
+			need = sizeof(*t) + known_layout[k].info_sz + (uint64_t)btfx_vlen(t) * known_layout[k].elem_sz;
+			sz = (size_t)need;
+		} else {
+			sz = btfx__type_size(btf, t, &need);
+			if (!sz)
+				return btfx_set_err(err, BTFX_E_KIND, EINVAL, id, base_off + off, "[%u] Invalid kind:%u%s",
+						    id, k, layout_of(btf, 0) ? "" : " (no layout section describes it)");
+		}
 		if (need > len - off)
 			return btfx_set_err(err, BTFX_E_TYPE_FRAME, EINVAL, id, base_off + off,
-					    "[%u] %s meta_left:%u meta_needed:%llu", id, btfx__kind_name(btfx_kind(t)),
+					    "[%u] %s meta_left:%u meta_needed:%llu", id, btfx__kind_name(k),
 					    (uint32_t)(len - off - sizeof(*t)), (unsigned long long)(need - sizeof(*t)));
 		if ((uint64_t)id >= 0x7fffffffu)
 			return btfx_set_err(err, BTFX_E_LIMIT, E2BIG, id, base_off + off, "too many types");
-		btf->type_offs[n++] = off;
+		offs[n] = off;
+		kinds[n++] = (uint8_t)k;
 		off += sz;
 	}
 	btf->nr_types = n;

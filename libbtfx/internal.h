@@ -48,11 +48,12 @@ struct btfx {
 	uint32_t nr_types;        /* own types */
 	uint32_t start_str_off;   /* first own string offset */
 	uint32_t *type_offs;
+	uint8_t *kinds;           /* btfx_kind() per own type (same allocation as type_offs) */
 
 	uint32_t flags;
 
 	/* kernel-style resolve results (validate.c), per own type */
-	uint32_t *res_ids, *res_sizes;
+	struct btfx_res { uint32_t id, size; } *res;
 
 	/* lazily built indexes */
 	struct btfx_name_index *names;

@@ -357,8 +357,7 @@ BTFX_API void btfx_free(struct btfx *btf)
 	btfx__names_free(btf->names);
 	free(btf->ref_start);
 	free(btf->ref_ids);
-	free(btf->res_ids);
-	free(btf->res_sizes);
+	free(btf->res);
 	free(btf->type_offs);
 	free(btf->swapped);
 	if (btf->map)

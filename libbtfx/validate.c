@@ -33,6 +33,22 @@
  *  - BTFX_F_OBJECT accepts BTF as clang leaves it in BPF objects before
  *    libbpf's fix-ups: DATASEC size 0 and unset offsets, FUNCs in .ksyms
  *    DATASECs, extern FUNC/VAR linkage, unnamed params of extern FUNCs.
+ *
+ * Speed.  A vmlinux BTF has ~130k types in ~3 MiB of records and ~2 MiB of
+ * strings; the cost is cache misses, not arithmetic.  The fast paths below
+ * change where facts are read from, never the order of the checks, so the
+ * verdict and the first error are those of the plain kernel algorithm:
+ *  - The resolve walk takes kinds from btf->kinds[] (one byte per type,
+ *    filled by the framing in btf.c) instead of the type records; a record
+ *    is read only for a field a check needs (a size, an INT encoding, the
+ *    members of the type being resolved).
+ *  - Visit states are one byte per type; resolved (id, size) are pairs.
+ *  - Names: a bitmap built in one pass over the string section says which
+ *    string starts are plain ASCII identifiers; anything else takes the
+ *    byte loop (name_valid_ident).
+ *  - A FUNC_PROTO whose parameters are all named is remembered, so FUNCs
+ *    sharing it do not re-read it (func_check).
+ *  - Large BTFs run pass 1 and pass 2 on two threads (btfx__validate).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -87,16 +103,50 @@ static void kctype_init(void)
 #define k_isalnum(c) (kctype[(unsigned char)(c)] & (C_U | C_L | C_D))
 #define k_isprint(c) (kctype[(unsigned char)(c)] & (C_U | C_L | C_D | C_P | C_SP))
 
+/*
+ * Kinds as the walk sees them: kid() gives the kind of any id from the
+ * compact kinds[] arrays.  Void (id 0) is the only type of kind 0, since
+ * the framing rejects kind 0 records; K_NULL stands for an id that
+ * btf_type_by_id() would not find (NULL in the kernel).
+ */
+#define K_VOID 0u
+#define K_NULL 0xffu
+#define KB(k) ((k) < 32 ? 1u << (k) : 0u)
+#define KM_MODIFIER (KB(BTFX_KIND_TYPEDEF) | KB(BTFX_KIND_VOLATILE) | KB(BTFX_KIND_CONST) | \
+		     KB(BTFX_KIND_RESTRICT) | KB(BTFX_KIND_TYPE_TAG))
+#define KM_STRUCT (KB(BTFX_KIND_STRUCT) | KB(BTFX_KIND_UNION))
+#define KM_NOSIZE (KB(K_VOID) | KB(BTFX_KIND_FWD) | KB(BTFX_KIND_FUNC) | KB(BTFX_KIND_FUNC_PROTO))
+#define KM_HAS_SIZE (KB(BTFX_KIND_INT) | KM_STRUCT | KB(BTFX_KIND_ENUM) | KB(BTFX_KIND_DATASEC) | \
+		     KB(BTFX_KIND_FLOAT) | KB(BTFX_KIND_ENUM64))
+#define KM_SOURCE_ONLY (KB(BTFX_KIND_VAR) | KB(BTFX_KIND_DECL_TAG) | KB(BTFX_KIND_DATASEC))
+#define KM_NEEDS_RESOLVE (KM_MODIFIER | KB(BTFX_KIND_PTR) | KM_STRUCT | KB(BTFX_KIND_ARRAY) | \
+			  KB(BTFX_KIND_VAR) | KB(BTFX_KIND_FUNC) | KB(BTFX_KIND_DECL_TAG) | KB(BTFX_KIND_DATASEC))
+
+static bool is_modifier(unsigned k) { return KB(k) & KM_MODIFIER; }
+static bool is_struct(unsigned k) { return KB(k) & KM_STRUCT; }
+static bool nosize(unsigned k) { return KB(k) & KM_NOSIZE; }
+static bool nosize_or_null(unsigned k) { return k == K_NULL || nosize(k); }
+static bool has_size(unsigned k) { return KB(k) & KM_HAS_SIZE; }
+static bool source_only(unsigned k) { return KB(k) & KM_SOURCE_ONLY; }
+static bool needs_resolve(unsigned k) { return KB(k) & KM_NEEDS_RESOLVE; }
+
 struct frame {
 	const struct btfx_type *t;
 	uint32_t id;
 	uint32_t next_member;
+	unsigned kind;
 };
 
 struct venv {
 	struct btfx *btf;
 	struct btfx_error *err;
-	uint8_t *visit;
+	uint32_t start, nr;         /* btf->start_id, btf->nr_types */
+	const uint8_t *kinds;       /* btf->kinds */
+	uint8_t *visit;             /* visit state per own type */
+	uint64_t *proto_named;      /* own FUNC_PROTOs with every param named (func_check) */
+	struct btfx_res *res;       /* btf->res */
+	const uint64_t *ident;      /* identifier bitmap over own strings, or NULL */
+	uint64_t **ident_pub;       /* where pass 1's thread publishes it (pass 2) */
 	struct frame stack[MAX_RESOLVE_DEPTH];
 	int top;
 	int mode;
@@ -113,9 +163,26 @@ static const struct btfx_type *tby(const struct venv *env, uint32_t id)
 {
 	if (id == 0)
 		return &void_t;
-	if (id >= env->btf->start_id + env->btf->nr_types)
+	if (id >= env->start + env->nr)
 		return NULL;
 	return btfx__type(env->btf, id);
+}
+
+/* btfx_kind(tby(id)) without reading the record; K_NULL where tby() is NULL */
+static inline unsigned kid(const struct venv *env, uint32_t id)
+{
+	const struct btfx *b = env->btf;
+
+	if (id - env->start < env->nr)
+		return env->kinds[id - env->start];
+	if (id >= env->start)
+		return K_NULL;
+	if (!id)
+		return K_VOID;
+	do
+		b = b->base;
+	while (id < b->start_id);
+	return b->kinds[id - b->start_id];
 }
 
 static bool name_off_valid(const struct btfx *btf, uint32_t off)
@@ -152,32 +219,40 @@ static const char *str_end(const struct btfx *btf, uint32_t off)
 	return btf->strs + btf->hdr.str_len;
 }
 
+/* 16 bytes: bit i of *ok when p[i] is ASCII [A-Za-z0-9_.], of *nul when 0 */
+static inline void ident_masks16(const char *p, unsigned *ok, unsigned *nul, unsigned *high)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8(0x60)),
+				      _mm_cmplt_epi8(low, _mm_set1_epi8(0x7b)));
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
+	__m128i punct = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+				     _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+
+	*ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), punct));
+	*nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+	if (high)
+		*high = (unsigned)_mm_movemask_epi8(v); /* bytes >= 0x80 */
+}
+
 /*
  * Same verdict as name_valid_ident_slow(), 16 bytes at a time for the
  * ASCII identifiers that make up almost every name; anything else (bytes
  * >= 0x80, which the kernel's Latin-1 ctype may accept, names near the
  * length limit, the last 16 bytes of the section) takes the slow path.
  */
-static bool name_valid_ident(const struct btfx *btf, uint32_t off)
+static bool name_valid_ident_bytes(const struct btfx *btf, uint32_t off)
 {
 	const char *s = btfx__str(btf, off), *end = str_end(btf, off), *p;
-	const __m128i zero = _mm_setzero_si128();
 
 	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' || *s == '.'))
 		return name_valid_ident_slow(s);
 	for (p = s + 1; p + 16 <= end && p - s < KSYM_NAME_LEN - 16; p += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)p);
-		__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-		__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8(0x60)),
-					      _mm_cmplt_epi8(low, _mm_set1_epi8(0x7b)));
-		__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
-					      _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
-		__m128i punct = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
-					     _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
-		unsigned ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), punct));
-		unsigned z = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero));
-		unsigned high = (unsigned)_mm_movemask_epi8(v); /* bytes >= 0x80 */
+		unsigned ok, z, high;
 
+		ident_masks16(p, &ok, &z, &high);
 		if (z) {
 			unsigned before = (1u << __builtin_ctz(z)) - 1;
 			if ((ok & before) == before)
@@ -188,6 +263,72 @@ static bool name_valid_ident(const struct btfx *btf, uint32_t off)
 			return high ? name_valid_ident_slow(s) : false;
 	}
 	return name_valid_ident_slow(s);
+}
+
+/*
+ * Identifier bitmap over the own string section: bit o is set when o
+ * starts a string (o == 0 or a NUL before it) of 1..KSYM_NAME_LEN ASCII
+ * bytes [A-Za-z0-9_.] whose first byte is not a digit.  Those are exactly
+ * the valid identifiers without bytes >= 0x80, so a set bit means "valid".
+ * A clear bit decides nothing (an offset inside a string, Latin-1 letters,
+ * which the kernel's ctype accepts, or an invalid name): the byte loop
+ * does.  Built in one sequential pass, 64 bytes at a time; lookups then
+ * hit a 1/8-size bitmap instead of randomly placed strings.
+ */
+static uint64_t *ident_bitmap(const char *s, uint32_t len)
+{
+	uint32_t words = (len + 63) / 64, start = 0;
+	uint64_t *bm = malloc((size_t)(words ? words : 1) * sizeof(*bm));
+	bool bad = false; /* the string being scanned has a non-identifier byte */
+	char tail[64];
+
+	if (!bm)
+		return NULL;
+	for (uint32_t b = 0; b < len; b += 64) {
+		const char *p = s + b;
+		uint64_t nul = 0, other = 0;
+
+		if (len - b < 64) { /* last block: zero padding reads as NULs, past every start */
+			memset(tail, 0, sizeof(tail));
+			memcpy(tail, p, len - b);
+			p = tail;
+		}
+		for (int i = 0; i < 4; i++) {
+			unsigned ok, z;
+			ident_masks16(p + 16 * i, &ok, &z, NULL);
+			nul |= (uint64_t)z << (16 * i);
+			other |= (uint64_t)(~(ok | z) & 0xffff) << (16 * i);
+		}
+		bm[b / 64] = 0;
+		unsigned pos = 0; /* this block's bytes of the current string start at pos */
+		for (; nul; nul &= nul - 1) {
+			unsigned e = (unsigned)__builtin_ctzll(nul);
+			uint32_t end = b + e;
+
+			/* the string [start, end) ends here */
+			if (other & ((1ull << e) - 1) & (~0ull << pos))
+				bad = true;
+			if (!bad && end > start && end - start <= KSYM_NAME_LEN && !(s[start] >= '0' && s[start] <= '9'))
+				bm[start / 64] |= 1ull << (start % 64);
+			start = end + 1;
+			bad = false;
+			pos = e + 1;
+		}
+		if (pos < 64 && (other & (~0ull << pos)))
+			bad = true; /* the string continues into the next block */
+	}
+	return bm;
+}
+
+/* btf_name_valid_identifier() of a valid name offset: bitmap, else bytes */
+static bool name_valid_ident(const struct venv *env, uint32_t off)
+{
+	uint32_t o = off - env->btf->start_str_off;
+
+	if (env->ident && off >= env->btf->start_str_off && o < env->btf->hdr.str_len &&
+	    (env->ident[o / 64] >> (o % 64) & 1))
+		return true;
+	return name_valid_ident_bytes(env->btf, off);
 }
 
 static bool name_valid_section(const struct btfx *btf, uint32_t off)
@@ -205,54 +346,8 @@ static bool name_valid_section(const struct btfx *btf, uint32_t off)
 	return !*s;
 }
 
+/* record-based predicates, for pass 1 */
 static unsigned kind(const struct btfx_type *t) { return btfx_kind(t); }
-static bool is_int(const struct btfx_type *t) { return kind(t) == BTFX_KIND_INT; }
-static bool is_ptr(const struct btfx_type *t) { return kind(t) == BTFX_KIND_PTR; }
-static bool is_array(const struct btfx_type *t) { return kind(t) == BTFX_KIND_ARRAY; }
-static bool is_struct(const struct btfx_type *t) { return btfx_is_composite(t); }
-static bool is_fwd(const struct btfx_type *t) { return kind(t) == BTFX_KIND_FWD; }
-static bool is_func(const struct btfx_type *t) { return kind(t) == BTFX_KIND_FUNC; }
-static bool is_proto(const struct btfx_type *t) { return kind(t) == BTFX_KIND_FUNC_PROTO; }
-static bool is_var(const struct btfx_type *t) { return kind(t) == BTFX_KIND_VAR; }
-static bool is_datasec(const struct btfx_type *t) { return kind(t) == BTFX_KIND_DATASEC; }
-static bool is_decl_tag(const struct btfx_type *t) { return kind(t) == BTFX_KIND_DECL_TAG; }
-static bool is_type_tag(const struct btfx_type *t) { return kind(t) == BTFX_KIND_TYPE_TAG; }
-static bool is_void(const struct btfx_type *t) { return t == &void_t; }
-
-static bool is_modifier(const struct btfx_type *t)
-{
-	switch (kind(t)) {
-	case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST:
-	case BTFX_KIND_RESTRICT: case BTFX_KIND_TYPE_TAG:
-		return true;
-	}
-	return false;
-}
-
-static bool nosize(const struct btfx_type *t)
-{
-	return is_void(t) || is_fwd(t) || is_func(t) || is_proto(t);
-}
-
-static bool nosize_or_null(const struct btfx_type *t) { return !t || nosize(t); }
-
-static bool has_size(const struct btfx_type *t)
-{
-	switch (kind(t)) {
-	case BTFX_KIND_INT: case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: case BTFX_KIND_ENUM:
-	case BTFX_KIND_DATASEC: case BTFX_KIND_FLOAT: case BTFX_KIND_ENUM64:
-		return !is_void(t);
-	}
-	return false;
-}
-
-static bool source_only(const struct btfx_type *t) { return is_var(t) || is_decl_tag(t) || is_datasec(t); }
-
-static bool needs_resolve(const struct btfx_type *t)
-{
-	return is_modifier(t) || is_ptr(t) || is_struct(t) || is_array(t) || is_var(t) || is_func(t) ||
-	       is_decl_tag(t) || is_datasec(t);
-}
 
 static bool int_is_regular(const struct btfx_type *t)
 {
@@ -265,89 +360,93 @@ static bool int_is_regular(const struct btfx_type *t)
 	return true;
 }
 
-/* resolved id/size of any id, looking through the base chain */
-static uint32_t *res_slot(const struct btfx *btf, uint32_t id, bool size)
+/* resolved (id, size) of any id, looking through the base chain; NULL if none */
+static const struct btfx_res *res_of(const struct venv *env, uint32_t id)
 {
+	const struct btfx *btf = env->btf;
+
+	if (id - env->start < env->nr)
+		return &env->res[id - env->start];
 	if (!id)
 		return NULL;
 	while (id < btf->start_id)
 		btf = btf->base;
-	if (!btf->res_ids)
-		return NULL;
-	return size ? &btf->res_sizes[id - btf->start_id] : &btf->res_ids[id - btf->start_id];
+	return btf->res ? &btf->res[id - btf->start_id] : NULL;
 }
 
 static uint32_t res_id(const struct venv *env, uint32_t id)
 {
-	uint32_t *p = res_slot(env->btf, id, false);
-	return p ? *p : 0;
+	const struct btfx_res *r = res_of(env, id);
+	return r ? r->id : 0;
 }
 
 static uint32_t res_size(const struct venv *env, uint32_t id)
 {
-	uint32_t *p = res_slot(env->btf, id, true);
-	return p ? *p : 0;
+	const struct btfx_res *r = res_of(env, id);
+	return r ? r->size : 0;
 }
 
 static bool is_resolved(const struct venv *env, uint32_t id)
 {
-	if (id < env->btf->start_id)
+	if (id < env->start)
 		return true;
-	return env->visit[id - env->btf->start_id] == RESOLVED;
+	return env->visit[id - env->start] == RESOLVED;
 }
 
-static bool is_sink(const struct venv *env, const struct btfx_type *next)
+static bool is_sink(const struct venv *env, unsigned next)
 {
 	switch (env->mode) {
 	case RESOLVE_TBD:
 		return !needs_resolve(next);
 	case RESOLVE_PTR:
-		return !is_modifier(next) && !is_ptr(next);
+		return !is_modifier(next) && next != BTFX_KIND_PTR;
 	default:
-		return !is_modifier(next) && !is_array(next) && !is_struct(next);
+		return !is_modifier(next) && next != BTFX_KIND_ARRAY && !is_struct(next);
 	}
 }
 
-/* btf_type_id_size: follows one resolved hop; NULL when no size */
-static const struct btfx_type *id_size(const struct venv *env, uint32_t *id, uint32_t *ret_size)
+/* size of a sized kind k at id: the record's size, the resolved array size, or 8 */
+static uint32_t kind_size(const struct venv *env, uint32_t id, unsigned k)
 {
-	uint32_t sid = *id, size;
-	const struct btfx_type *st = tby(env, sid);
+	if (has_size(k))
+		return tby(env, id)->size;
+	if (k == BTFX_KIND_ARRAY)
+		return res_size(env, id);
+	return 8; /* PTR */
+}
 
-	if (nosize_or_null(st))
-		return NULL;
-	if (has_size(st)) {
-		size = st->size;
-	} else if (is_array(st)) {
-		size = res_size(env, sid);
-	} else if (is_ptr(st)) {
-		size = 8;
-	} else {
-		if (!is_modifier(st) && !is_var(st))
-			return NULL;
+/*
+ * btf_type_id_size: follows one resolved hop.  Returns the kind reached
+ * (*id becomes its id), or K_NULL when there is no size.  The record is
+ * read only when the size is asked for.
+ */
+static unsigned id_size(const struct venv *env, uint32_t *id, uint32_t *ret_size)
+{
+	uint32_t sid = *id;
+	unsigned k = kid(env, sid);
+
+	if (nosize_or_null(k))
+		return K_NULL;
+	if (!has_size(k) && k != BTFX_KIND_ARRAY && k != BTFX_KIND_PTR) {
+		if (!is_modifier(k) && k != BTFX_KIND_VAR)
+			return K_NULL;
 		sid = res_id(env, sid);
-		st = tby(env, sid);
-		if (nosize_or_null(st))
-			return NULL;
-		else if (has_size(st))
-			size = st->size;
-		else if (is_array(st))
-			size = res_size(env, sid);
-		else if (is_ptr(st))
-			size = 8;
-		else
-			return NULL;
+		k = kid(env, sid);
+		if (nosize_or_null(k))
+			return K_NULL;
+		if (!has_size(k) && k != BTFX_KIND_ARRAY && k != BTFX_KIND_PTR)
+			return K_NULL;
 	}
 	*id = sid;
 	if (ret_size)
-		*ret_size = size;
-	return st;
+		*ret_size = kind_size(env, sid, k);
+	return k;
 }
 
-static const struct btfx_type *id_resolve(const struct venv *env, uint32_t *id)
+static unsigned id_resolve(const struct venv *env, uint32_t *id)
 {
 	*id = res_id(env, *id);
-	return tby(env, *id);
+	return kid(env, *id);
 }
 
 static int verr(struct venv *env, enum btfx_errc code, int errnum, uint32_t id, const char *fmt, ...)
@@ -422,7 +521,7 @@ static int check_meta(struct venv *env, uint32_t id, const struct btfx_type *t)
 		if (!TYPE_ID_VALID(t->type))
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid type_id %u", t->type);
 		if (k == BTFX_KIND_TYPEDEF) {
-			if (!t->name_off || !name_valid_ident(btf, t->name_off))
+			if (!t->name_off || !name_valid_ident(env, t->name_off))
 				return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid name");
 		} else if (k == BTFX_KIND_TYPE_TAG) {
 			if (!btfx__str(btf, t->name_off)[0])
@@ -436,7 +535,7 @@ static int check_meta(struct venv *env, uint32_t id, const struct btfx_type *t)
 			return verr(env, BTFX_E_KIND, EINVAL, id, "vlen != 0");
 		if (t->type)
 			return verr(env, BTFX_E_REF, EINVAL, id, "type != 0");
-		if (!t->name_off || !name_valid_ident(btf, t->name_off))
+		if (!t->name_off || !name_valid_ident(env, t->name_off))
 			return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid name");
 		return 0;
 	case BTFX_KIND_ARRAY: {
@@ -458,14 +557,14 @@ static int check_meta(struct venv *env, uint32_t id, const struct btfx_type *t)
 	case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: {
 		const struct btfx_member *m = btfx_members(t);
 		uint32_t last = 0;
-		if (t->name_off && !name_valid_ident(btf, t->name_off))
+		if (t->name_off && !name_valid_ident(env, t->name_off))
 			return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid name");
 		for (uint32_t i = 0; i < vlen; i++) {
 			uint32_t off = btfx_member_bit_offset(t, i);
 			if (!name_off_valid(btf, m[i].name_off))
 				return verr(env, BTFX_E_NAME, EINVAL, id, "member #%u: Invalid member name_offset:%u", i,
 					    m[i].name_off);
-			if (m[i].name_off && !name_valid_ident(btf, m[i].name_off))
+			if (m[i].name_off && !name_valid_ident(env, m[i].name_off))
 				return verr(env, BTFX_E_NAME, EINVAL, id, "member #%u: Invalid name", i);
 			if (!m[i].type || !TYPE_ID_VALID(m[i].type))
 				return verr(env, BTFX_E_REF, EINVAL, id, "member #%u: Invalid type_id %u", i, m[i].type);
@@ -486,13 +585,13 @@ static int check_meta(struct venv *env, uint32_t id, const struct btfx_type *t)
 		bool e64 = k == BTFX_KIND_ENUM64;
 		if (!t->size || t->size > 8 || (t->size & (t->size - 1)))
 			return verr(env, BTFX_E_SIZE, EINVAL, id, "Unexpected size %u", t->size);
-		if (t->name_off && !name_valid_ident(btf, t->name_off))
+		if (t->name_off && !name_valid_ident(env, t->name_off))
 			return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid name");
 		for (uint32_t i = 0; i < vlen; i++) {
 			uint32_t no = e64 ? btfx_enums64(t)[i].name_off : btfx_enums(t)[i].name_off;
 			if (!name_off_valid(btf, no))
 				return verr(env, BTFX_E_NAME, EINVAL, id, "enumerator #%u: Invalid name_offset:%u", i, no);
-			if (!no || !name_valid_ident(btf, no))
+			if (!no || !name_valid_ident(env, no))
 				return verr(env, BTFX_E_NAME, EINVAL, id, "enumerator #%u: Invalid name", i);
 		}
 		return 0;
@@ -504,7 +603,7 @@ static int check_meta(struct venv *env, uint32_t id, const struct btfx_type *t)
 			return verr(env, BTFX_E_KFLAG, EINVAL, id, "Invalid btf_info kind_flag");
 		return 0;
 	case BTFX_KIND_FUNC:
-		if (!t->name_off || !name_valid_ident(btf, t->name_off))
+		if (!t->name_off || !name_valid_ident(env, t->name_off))
 			return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid name");
 		if (vlen > BTFX_LINKAGE_GLOBAL && !(env->object && vlen == BTFX_LINKAGE_EXTERN))
 			return verr(env, BTFX_E_LINKAGE, EINVAL, id, "Invalid func linkage %u", vlen);
@@ -517,7 +616,7 @@ static int check_meta(struct venv *env, uint32_t id, const struct btfx_type *t)
 			return verr(env, BTFX_E_KIND, EINVAL, id, "vlen != 0");
 		if (kf)
 			return verr(env, BTFX_E_KFLAG, EINVAL, id, "Invalid btf_info kind_flag");
-		if (!t->name_off || !name_valid_ident(btf, t->name_off))
+		if (!t->name_off || !name_valid_ident(env, t->name_off))
 			return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid name");
 		if (!t->type || !TYPE_ID_VALID(t->type))
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid type_id %u", t->type);
@@ -577,23 +676,24 @@ static int check_meta(struct venv *env, uint32_t id, const struct btfx_type *t)
 /* Pass 2: resolve                                                     */
 /* ------------------------------------------------------------------ */
 
-static int push(struct venv *env, const struct btfx_type *t, uint32_t id)
+static int push(struct venv *env, uint32_t id, unsigned k)
 {
 	struct frame *f;
 
 	if (env->top == MAX_RESOLVE_DEPTH)
 		return -E2BIG;
-	if (id < env->btf->start_id || env->visit[id - env->btf->start_id] != NOT_VISITED)
+	if (id < env->start || env->visit[id - env->start] != NOT_VISITED)
 		return -EEXIST;
-	env->visit[id - env->btf->start_id] = VISITED;
+	env->visit[id - env->start] = VISITED;
 	f = &env->stack[env->top++];
-	f->t = t;
+	f->t = btfx__type(env->btf, id);
 	f->id = id;
+	f->kind = k;
 	f->next_member = 0;
 	if (env->mode == RESOLVE_TBD) {
-		if (is_ptr(t))
+		if (k == BTFX_KIND_PTR)
 			env->mode = RESOLVE_PTR;
-		else if (is_struct(t) || is_array(t))
+		else if (is_struct(k) || k == BTFX_KIND_ARRAY)
 			env->mode = RESOLVE_STRUCT_OR_ARRAY;
 	}
 	return 0;
@@ -601,49 +701,44 @@ static int push(struct venv *env, const struct btfx_type *t, uint32_t id)
 
 static void pop_resolved(struct venv *env, uint32_t rid, uint32_t rsize)
 {
-	uint32_t id = env->stack[--env->top].id, i = id - env->btf->start_id;
+	uint32_t id = env->stack[--env->top].id, i = id - env->start;
 
-	env->btf->res_ids[i] = rid;
-	env->btf->res_sizes[i] = rsize;
+	env->res[i].id = rid;
+	env->res[i].size = rsize;
 	env->visit[i] = RESOLVED;
 }
 
-static int check_member(struct venv *env, const struct btfx_type *st, const struct btfx_member *m,
-			const struct btfx_type *mt, bool kflag);
-
-static int member_err(struct venv *env, enum btfx_errc c, const struct btfx_type *st, const struct btfx_member *m,
-		      const char *what)
+static int member_err(struct venv *env, enum btfx_errc c, const char *what)
 {
-	(void)st;
-	(void)m;
 	return verr(env, c, EINVAL, env->log_id, "member #%u: %s", env->midx, what);
 }
 
-static int check_member_plain(struct venv *env, const struct btfx_type *st, const struct btfx_member *m,
-			      const struct btfx_type *mt)
+/* m->type has kind mk; its record is read only for the fields a kind needs */
+static int check_member_plain(struct venv *env, const struct btfx_type *st, const struct btfx_member *m, unsigned mk)
 {
 	uint32_t off = m->offset, size = st->size, bytes = BITS_ROUNDDOWN_BYTES(off), msize;
 
-	switch (kind(mt)) {
+	switch (mk) {
 	case BTFX_KIND_INT: {
-		uint32_t d = btfx_int_data(mt), ioff = (d >> 16) & 0xff, copy;
+		uint32_t d = btfx_int_data(tby(env, m->type)), ioff = (d >> 16) & 0xff, copy;
 		if (UINT32_MAX - off < ioff)
-			return member_err(env, BTFX_E_MEMBER, st, m, "bits_offset exceeds U32_MAX");
+			return member_err(env, BTFX_E_MEMBER, "bits_offset exceeds U32_MAX");
 		off += ioff;
 		bytes = BITS_ROUNDDOWN_BYTES(off);
 		copy = (d & 0xff) + BITS_MASKED(off);
 		if (copy > 128)
-			return member_err(env, BTFX_E_MEMBER, st, m, "nr_copy_bits exceeds 128");
+			return member_err(env, BTFX_E_MEMBER, "nr_copy_bits exceeds 128");
 		if (size < bytes || size - bytes < BITS_ROUNDUP_BYTES(copy))
-			return member_err(env, BTFX_E_MEMBER, st, m, "Member exceeds struct_size");
+			return member_err(env, BTFX_E_MEMBER, "Member exceeds struct_size");
 		return 0;
 	}
 	case BTFX_KIND_FLOAT: {
-		uint64_t align = mt->size < 8 ? mt->size : 8;
+		uint32_t fsize = tby(env, m->type)->size;
+		uint64_t align = fsize < 8 ? fsize : 8;
 		if (off % (align * 8))
-			return member_err(env, BTFX_E_MEMBER, st, m, "Member is not properly aligned");
-		if ((uint64_t)off / 8 + mt->size > size)
-			return member_err(env, BTFX_E_MEMBER, st, m, "Member exceeds struct_size");
+			return member_err(env, BTFX_E_MEMBER, "Member is not properly aligned");
+		if ((uint64_t)off / 8 + fsize > size)
+			return member_err(env, BTFX_E_MEMBER, "Member exceeds struct_size");
 		return 0;
 	}
 	case BTFX_KIND_PTR:
@@ -656,107 +751,107 @@ static int check_member_plain(struct venv *env, const struct btfx_type *st, cons
 		break;
 	}
 	case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64:
-		msize = mt->size;
+		msize = tby(env, m->type)->size;
 		break;
 	default:
-		return member_err(env, BTFX_E_MEMBER, st, m, "Unsupported check_member");
+		return member_err(env, BTFX_E_MEMBER, "Unsupported check_member");
 	}
 	if (BITS_MASKED(off))
-		return member_err(env, BTFX_E_MEMBER, st, m, "Member is not byte aligned");
+		return member_err(env, BTFX_E_MEMBER, "Member is not byte aligned");
 	if (size - bytes < msize)
-		return member_err(env, BTFX_E_MEMBER, st, m, "Member exceeds struct_size");
+		return member_err(env, BTFX_E_MEMBER, "Member exceeds struct_size");
 	return 0;
 }
 
-static int check_member_kflag(struct venv *env, const struct btfx_type *st, const struct btfx_member *m,
-			      const struct btfx_type *mt)
+static int check_member_kflag(struct venv *env, const struct btfx_type *st, const struct btfx_member *m, unsigned mk)
 {
 	uint32_t nr_bits = m->offset >> 24, off = m->offset & 0xffffff, size = st->size;
 
-	switch (kind(mt)) {
+	switch (mk) {
 	case BTFX_KIND_INT: {
+		const struct btfx_type *mt = tby(env, m->type);
 		uint32_t ibits = btfx_int_data(mt) & 0xff, bytes, copy;
 		if (!int_is_regular(mt))
-			return member_err(env, BTFX_E_KFLAG, st, m, "Invalid member base type");
+			return member_err(env, BTFX_E_KFLAG, "Invalid member base type");
 		if (!nr_bits) {
 			if (BITS_MASKED(off))
-				return member_err(env, BTFX_E_MEMBER, st, m, "Invalid member offset");
+				return member_err(env, BTFX_E_MEMBER, "Invalid member offset");
 			nr_bits = ibits;
 		} else if (nr_bits > ibits) {
-			return member_err(env, BTFX_E_KFLAG, st, m, "Invalid member bitfield_size");
+			return member_err(env, BTFX_E_KFLAG, "Invalid member bitfield_size");
 		}
 		bytes = BITS_ROUNDDOWN_BYTES(off);
 		copy = nr_bits + BITS_MASKED(off);
 		if (copy > 128)
-			return member_err(env, BTFX_E_MEMBER, st, m, "nr_copy_bits exceeds 128");
+			return member_err(env, BTFX_E_MEMBER, "nr_copy_bits exceeds 128");
 		if (size < bytes || size - bytes < BITS_ROUNDUP_BYTES(copy))
-			return member_err(env, BTFX_E_MEMBER, st, m, "Member exceeds struct_size");
+			return member_err(env, BTFX_E_MEMBER, "Member exceeds struct_size");
 		return 0;
 	}
 	case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64: {
 		uint32_t end;
 		if (!nr_bits) {
 			if (BITS_MASKED(off))
-				return member_err(env, BTFX_E_MEMBER, st, m, "Member is not byte aligned");
+				return member_err(env, BTFX_E_MEMBER, "Member is not byte aligned");
 			nr_bits = 32;
 		} else if (nr_bits > 32) {
-			return member_err(env, BTFX_E_KFLAG, st, m, "Invalid member bitfield_size");
+			return member_err(env, BTFX_E_KFLAG, "Invalid member bitfield_size");
 		}
 		end = BITS_ROUNDUP_BYTES(off + nr_bits);
 		if (size < end)
-			return member_err(env, BTFX_E_MEMBER, st, m, "Member exceeds struct_size");
+			return member_err(env, BTFX_E_MEMBER, "Member exceeds struct_size");
 		return 0;
 	}
 	case BTFX_KIND_PTR: case BTFX_KIND_ARRAY: case BTFX_KIND_STRUCT: case BTFX_KIND_UNION:
 	case BTFX_KIND_FLOAT:
 		if (nr_bits)
-			return member_err(env, BTFX_E_KFLAG, st, m, "Invalid member bitfield_size");
-		return check_member_plain(env, st, m, mt);
+			return member_err(env, BTFX_E_KFLAG, "Invalid member bitfield_size");
+		return check_member_plain(env, st, m, mk);
 	default:
-		return member_err(env, BTFX_E_MEMBER, st, m, "Unsupported check_kflag_member");
+		return member_err(env, BTFX_E_MEMBER, "Unsupported check_kflag_member");
 	}
 }
 
-static int check_member(struct venv *env, const struct btfx_type *st, const struct btfx_member *m,
-			const struct btfx_type *mt, bool kflag)
+static int check_member(struct venv *env, const struct btfx_type *st, const struct btfx_member *m, unsigned mk,
+			bool kflag)
 {
-	if (is_modifier(mt)) {
+	if (is_modifier(mk)) {
 		uint32_t rid = m->type;
-		const struct btfx_type *rt = id_size(env, &rid, NULL);
+		unsigned rk = id_size(env, &rid, NULL);
 		struct btfx_member rm = *m;
-		if (!rt)
-			return member_err(env, BTFX_E_MEMBER, st, m, "Invalid member");
+		if (rk == K_NULL)
+			return member_err(env, BTFX_E_MEMBER, "Invalid member");
 		rm.type = rid;
-		return check_member(env, st, &rm, rt, kflag);
+		return check_member(env, st, &rm, rk, kflag);
 	}
-	return kflag ? check_member_kflag(env, st, m, mt) : check_member_plain(env, st, m, mt);
+	return kflag ? check_member_kflag(env, st, m, mk) : check_member_plain(env, st, m, mk);
 }
 
 /* btf_modifier_resolve / btf_ptr_resolve / btf_var_resolve share most steps */
 static int ref_resolve(struct venv *env, struct frame *v)
 {
-	const struct btfx_type *t = v->t, *next;
+	const struct btfx_type *t = v->t;
 	uint32_t nid = t->type;
-	bool ptr = is_ptr(t), var = is_var(t);
+	unsigned next = kid(env, nid);
+	bool ptr = v->kind == BTFX_KIND_PTR, var = v->kind == BTFX_KIND_VAR;
 
-	next = tby(env, nid);
-	if (!next || source_only(next))
+	if (next == K_NULL || source_only(next))
 		return verr(env, BTFX_E_REF, EINVAL, v->id, "Invalid type_id %u", nid);
 	if (!is_sink(env, next) && !is_resolved(env, nid))
-		return push(env, next, nid);
+		return push(env, nid, next);
 	if ((ptr || var) && is_modifier(next)) {
 		uint32_t rid = nid;
-		const struct btfx_type *rt = id_resolve(env, &rid);
-		if (rt && is_ptr(rt) && !is_sink(env, rt) && !is_resolved(env, rid))
-			return push(env, rt, rid);
+		unsigned rk = id_resolve(env, &rid);
+		if (rk == BTFX_KIND_PTR && !is_sink(env, rk) && !is_resolved(env, rid))
+			return push(env, rid, rk);
 	}
 	if (var) {
-		if (!id_size(env, &nid, NULL))
+		if (id_size(env, &nid, NULL) == K_NULL)
 			return verr(env, BTFX_E_REF, EINVAL, v->id, "Invalid type_id (variable of unsized type)");
-	} else if (!id_size(env, &nid, NULL)) {
+	} else if (id_size(env, &nid, NULL) == K_NULL) {
 		if (is_resolved(env, nid))
 			next = id_resolve(env, &nid);
-		if (!next || (!is_void(next) && !is_fwd(next) && !is_proto(next)))
+		if (next == K_NULL || (next != K_VOID && next != BTFX_KIND_FWD && next != BTFX_KIND_FUNC_PROTO))
 			return verr(env, BTFX_E_REF, EINVAL, v->id, "Invalid type_id %u", t->type);
 	}
 	pop_resolved(env, nid, 0);
@@ -766,27 +861,26 @@ static int ref_resolve(struct venv *env, struct frame *v)
 static int array_resolve(struct venv *env, struct frame *v)
 {
 	const struct btfx_array *a = btfx_array(v->t);
-	const struct btfx_type *it, *et;
 	uint32_t iid = a->index_type, eid = a->type, esize = 0;
+	unsigned ik = kid(env, iid), ek;
 
-	it = tby(env, iid);
-	if (nosize_or_null(it) || source_only(it))
+	if (nosize_or_null(ik) || source_only(ik))
 		return verr(env, BTFX_E_REF, EINVAL, v->id, "Invalid index %u", iid);
-	if (!is_sink(env, it) && !is_resolved(env, iid))
-		return push(env, it, iid);
-	it = id_size(env, &iid, NULL);
-	if (!it || !is_int(it) || !int_is_regular(it))
+	if (!is_sink(env, ik) && !is_resolved(env, iid))
+		return push(env, iid, ik);
+	ik = id_size(env, &iid, NULL);
+	if (ik != BTFX_KIND_INT || !int_is_regular(tby(env, iid)))
 		return verr(env, BTFX_E_REF, EINVAL, v->id, "Invalid index %u", a->index_type);
 
-	et = tby(env, eid);
-	if (nosize_or_null(et) || source_only(et))
+	ek = kid(env, eid);
+	if (nosize_or_null(ek) || source_only(ek))
 		return verr(env, BTFX_E_REF, EINVAL, v->id, "Invalid elem %u", eid);
-	if (!is_sink(env, et) && !is_resolved(env, eid))
-		return push(env, et, eid);
-	et = id_size(env, &eid, &esize);
-	if (!et)
+	if (!is_sink(env, ek) && !is_resolved(env, eid))
+		return push(env, eid, ek);
+	ek = id_size(env, &eid, &esize);
+	if (ek == K_NULL)
 		return verr(env, BTFX_E_REF, EINVAL, v->id, "Invalid elem %u", a->type);
-	if (is_int(et) && !int_is_regular(et))
+	if (ek == BTFX_KIND_INT && !int_is_regular(tby(env, eid)))
 		return verr(env, BTFX_E_SIZE, EINVAL, v->id, "Invalid array of int");
 	if (a->nelems && esize > UINT32_MAX / a->nelems)
 		return verr(env, BTFX_E_SIZE, EINVAL, v->id, "Array size overflows U32_MAX (%u x %u)", a->nelems, esize);
@@ -807,21 +901,21 @@ static int struct_resolve(struct venv *env, struct frame *v)
 		env->midx = v->next_member - 1;
 		if (!is_resolved(env, last->type))
 			return verr(env, BTFX_E_MEMBER, EINVAL, v->id, "member type %u not resolved", last->type);
-		e = check_member(env, t, last, tby(env, last->type), kf);
+		e = check_member(env, t, last, kid(env, last->type), kf);
 		if (e)
 			return e;
 	}
 	for (uint32_t i = v->next_member; i < vlen; i++) {
-		const struct btfx_type *mt = tby(env, m[i].type);
+		unsigned mk = kid(env, m[i].type);
 		env->midx = i;
-		if (nosize_or_null(mt) || source_only(mt))
+		if (nosize_or_null(mk) || source_only(mk))
 			return verr(env, BTFX_E_MEMBER, EINVAL, v->id, "member #%u: Invalid member (type %u)", i,
 				    m[i].type);
-		if (!is_sink(env, mt) && !is_resolved(env, m[i].type)) {
+		if (!is_sink(env, mk) && !is_resolved(env, m[i].type)) {
 			v->next_member = i + 1;
-			return push(env, mt, m[i].type);
+			return push(env, m[i].type, mk);
 		}
-		e = check_member(env, t, &m[i], mt, kf);
+		e = check_member(env, t, &m[i], mk, kf);
 		if (e)
 			return e;
 	}
@@ -836,17 +930,17 @@ static int datasec_resolve(struct venv *env, struct frame *v)
 
 	for (uint32_t i = v->next_member; i < vlen; i++) {
 		uint32_t vid = vs[i].type, tid, tsize = 0;
-		const struct btfx_type *vt = tby(env, vid);
-		if (env->object && vt && is_func(vt))
+		unsigned vk = kid(env, vid);
+		if (env->object && vk == BTFX_KIND_FUNC)
 			continue; /* .ksyms extern functions */
-		if (!vt || !is_var(vt))
+		if (vk != BTFX_KIND_VAR)
 			return verr(env, BTFX_E_DATASEC, EINVAL, v->id, "var #%u: Not a VAR kind member (type %u)", i, vid);
-		if (!is_sink(env, vt) && !is_resolved(env, vid)) {
+		if (!is_sink(env, vk) && !is_resolved(env, vid)) {
 			v->next_member = i + 1;
-			return push(env, vt, vid);
+			return push(env, vid, vk);
 		}
-		tid = vt->type;
-		if (!id_size(env, &tid, &tsize))
+		tid = tby(env, vid)->type;
+		if (id_size(env, &tid, &tsize) == K_NULL)
 			return verr(env, BTFX_E_DATASEC, EINVAL, v->id, "var #%u: Invalid type", i);
 		if (vs[i].size < tsize && !env->object)
 			return verr(env, BTFX_E_DATASEC, EINVAL, v->id, "var #%u: Invalid size %u < %u", i, vs[i].size,
@@ -856,43 +950,57 @@ static int datasec_resolve(struct venv *env, struct frame *v)
 	return 0;
 }
 
+/*
+ * btf_func_check.  Whether a proto has an unnamed (non-vararg) parameter
+ * depends on the proto alone, so an own proto found clean is marked in
+ * proto_named and the other FUNCs of that prototype skip its record.
+ */
 static int func_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 {
-	const struct btfx_type *proto = tby(env, t->type);
+	uint32_t pid = t->type, own = pid - env->start;
+	bool is_own = own < env->nr;
+	const struct btfx_type *proto;
 	const struct btfx_param *p;
 
-	if (!proto || !is_proto(proto))
+	if (kid(env, pid) != BTFX_KIND_FUNC_PROTO)
 		return verr(env, BTFX_E_REF, EINVAL, id, "Invalid type_id %u (not a FUNC_PROTO)", t->type);
 	if (env->object && btfx_vlen(t) == BTFX_LINKAGE_EXTERN)
 		return 0;
+	if (is_own && (env->proto_named[own / 64] >> (own % 64) & 1))
+		return 0;
+	proto = tby(env, pid);
 	p = btfx_params(proto);
 	for (uint32_t i = 0; i < btfx_vlen(proto); i++)
 		if (!p[i].name_off && p[i].type)
 			return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid arg#%u (unnamed parameter)", i + 1);
+	if (is_own)
+		env->proto_named[own / 64] |= 1ull << (own % 64);
 	return 0;
 }
 
 static int decl_tag_resolve(struct venv *env, struct frame *v)
 {
-	const struct btfx_type *t = v->t, *next;
+	const struct btfx_type *t = v->t;
 	uint32_t nid = t->type, vlen;
+	unsigned next = kid(env, nid);
 	int32_t ci;
 
-	next = tby(env, nid);
-	if (!next || !(is_func(next) || is_struct(next) || is_var(next) || kind(next) == BTFX_KIND_TYPEDEF) ||
-	    is_void(next))
+	if (next == K_NULL ||
+	    !(next == BTFX_KIND_FUNC || is_struct(next) || next == BTFX_KIND_VAR || next == BTFX_KIND_TYPEDEF) ||
+	    next == K_VOID)
 		return verr(env, BTFX_E_TAG, EINVAL, v->id, "Invalid type_id %u (not a func/struct/union/var/typedef)",
 			    nid);
 	if (!is_sink(env, next) && !is_resolved(env, nid))
-		return push(env, next, nid);
+		return push(env, nid, next);
 	ci = btfx_decl_tag(t)->component_idx;
 	if (ci != -1) {
-		if (is_var(next) || kind(next) == BTFX_KIND_TYPEDEF)
+		const struct btfx_type *nt = tby(env, nid);
+		if (next == BTFX_KIND_VAR || next == BTFX_KIND_TYPEDEF)
 			return verr(env, BTFX_E_TAG, EINVAL, v->id, "Invalid component_idx %d", ci);
 		if (is_struct(next)) {
-			vlen = btfx_vlen(next);
+			vlen = btfx_vlen(nt);
 		} else {
-			const struct btfx_type *proto = tby(env, next->type);
+			const struct btfx_type *proto = tby(env, nt->type);
 			vlen = proto ? btfx_vlen(proto) : 0;
 		}
 		if ((uint32_t)ci >= vlen)
@@ -904,7 +1012,7 @@ static int decl_tag_resolve(struct venv *env, struct frame *v)
 
 static int resolve_one(struct venv *env, struct frame *v)
 {
-	switch (kind(v->t)) {
+	switch (v->kind) {
 	case BTFX_KIND_PTR: case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST:
 	case BTFX_KIND_RESTRICT: case BTFX_KIND_TYPE_TAG: case BTFX_KIND_VAR:
 		return ref_resolve(env, v);
@@ -927,36 +1035,37 @@ static int resolve_one(struct venv *env, struct frame *v)
 	return verr(env, BTFX_E_KIND, EINVAL, v->id, "Unsupported resolve");
 }
 
-static bool resolve_valid(struct venv *env, const struct btfx_type *t, uint32_t id)
+static bool resolve_valid(struct venv *env, uint32_t id, unsigned k)
 {
 	if (!is_resolved(env, id))
 		return false;
-	if (is_struct(t) || is_datasec(t))
+	if (is_struct(k) || k == BTFX_KIND_DATASEC)
 		return !res_id(env, id) && !res_size(env, id);
-	if (is_decl_tag(t) || is_func(t))
+	if (k == BTFX_KIND_DECL_TAG || k == BTFX_KIND_FUNC)
 		return res_id(env, id) && !res_size(env, id);
-	if (is_modifier(t) || is_ptr(t) || is_var(t)) {
+	if (is_modifier(k) || k == BTFX_KIND_PTR || k == BTFX_KIND_VAR) {
 		uint32_t rid = id;
-		const struct btfx_type *rt = id_resolve(env, &rid);
-		return rt && !is_modifier(rt) && !is_var(rt) && !is_datasec(rt);
+		unsigned rk = id_resolve(env, &rid);
+		return rk != K_NULL && !is_modifier(rk) && rk != BTFX_KIND_VAR && rk != BTFX_KIND_DATASEC;
 	}
-	if (is_array(t)) {
-		const struct btfx_array *a = btfx_array(t);
+	if (k == BTFX_KIND_ARRAY) {
+		const struct btfx_array *a = btfx_array(tby(env, id));
 		uint32_t eid = a->type, esize = 0;
-		const struct btfx_type *et = id_size(env, &eid, &esize);
-		return et && !is_modifier(et) && a->nelems * esize == res_size(env, id);
+		unsigned ek = id_size(env, &eid, &esize);
+		return ek != K_NULL && !is_modifier(ek) && a->nelems * esize == res_size(env, id);
 	}
 	return false;
 }
 
-static int resolve(struct venv *env, const struct btfx_type *t, uint32_t id)
+/* btf_resolve: the DFS from own type id of kind k */
+static int resolve(struct venv *env, uint32_t id, unsigned k)
 {
 	struct frame *v;
 	int e;
 
 	env->mode = RESOLVE_TBD;
 	env->top = 0;
-	e = push(env, t, id);
+	e = push(env, id, k);
 	while (!e && env->top) {
 		v = &env->stack[env->top - 1];
 		env->log_id = v->id;
@@ -970,7 +1079,7 @@ static int resolve(struct venv *env, const struct btfx_type *t, uint32_t id)
 			    env->top ? env->stack[env->top - 1].id : id);
 	if (e)
 		return e;
-	if (!resolve_valid(env, t, id))
+	if (!resolve_valid(env, id, k))
 		return verr(env, BTFX_E_REF, EINVAL, id, "Invalid resolve state");
 	return 0;
 }
@@ -983,16 +1092,18 @@ static int proto_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 
 	if (t->type) {
 		uint32_t rid = t->type;
-		const struct btfx_type *rt = tby(env, rid);
-		if (!rt || source_only(rt))
+		unsigned rk = kid(env, rid);
+		if (rk == K_NULL || source_only(rk))
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid return type %u", rid);
-		if (needs_resolve(rt) && !is_resolved(env, rid) && (e = resolve(env, rt, rid)))
+		if (needs_resolve(rk) && !is_resolved(env, rid) && (e = resolve(env, rid, rk)))
 			return e;
-		if (!id_size(env, &rid, NULL))
+		if (id_size(env, &rid, NULL) == K_NULL)
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid return type %u", t->type);
 	}
 	if (!n)
 		return 0;
+	if (!env->ident && env->ident_pub)
+		env->ident = __atomic_load_n(env->ident_pub, __ATOMIC_ACQUIRE);
 	if (!p[n - 1].type) {
 		if (p[n - 1].name_off)
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid arg#%u (named vararg)", n);
@@ -1000,14 +1111,14 @@ static int proto_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t aid = p[i].type;
-		const struct btfx_type *at = tby(env, aid);
-		if (!at || source_only(at))
+		unsigned ak = kid(env, aid);
+		if (ak == K_NULL || source_only(ak))
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid arg#%u (type %u)", i + 1, aid);
-		if (p[i].name_off && (!name_off_valid(env->btf, p[i].name_off) || !name_valid_ident(env->btf, p[i].name_off)))
+		if (p[i].name_off && (!name_off_valid(env->btf, p[i].name_off) || !name_valid_ident(env, p[i].name_off)))
 			return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid arg#%u (name)", i + 1);
-		if (needs_resolve(at) && !is_resolved(env, aid) && (e = resolve(env, at, aid)))
+		if (needs_resolve(ak) && !is_resolved(env, aid) && (e = resolve(env, aid, ak)))
 			return e;
-		if (!id_size(env, &aid, NULL))
+		if (id_size(env, &aid, NULL) == K_NULL)
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid arg#%u (type %u has no size)", i + 1, p[i].type);
 	}
 	return 0;
@@ -1020,18 +1131,20 @@ static int check_type_tags(struct venv *env)
 	int64_t good = (int64_t)btf->start_id - 1;
 
 	for (uint32_t i = btf->start_id; i < n; i++) {
-		const struct btfx_type *t = tby(env, i);
+		unsigned k = env->kinds[i - btf->start_id];
+		const struct btfx_type *t;
 		int limit = 32;
 		uint32_t cur = i;
 		bool in_tags;
 
-		if (!is_modifier(t))
-			continue;
-		in_tags = is_type_tag(t);
-		while (is_modifier(t)) {
+		if (!is_modifier(k))
+			continue; /* only modifier records are read */
+		t = tby(env, i);
+		in_tags = k == BTFX_KIND_TYPE_TAG;
+		while (is_modifier(k)) {
 			if (!limit--)
 				return verr(env, BTFX_E_DEPTH, ELOOP, i, "Max chain length or cycle detected");
-			if (is_type_tag(t)) {
+			if (k == BTFX_KIND_TYPE_TAG) {
 				if (!in_tags)
 					return verr(env, BTFX_E_TAG, EINVAL, i, "Type tags don't precede modifiers");
 			} else if (in_tags) {
@@ -1040,85 +1153,108 @@ static int check_type_tags(struct venv *env)
 			if ((int64_t)cur <= good)
 				break;
 			cur = t->type;
-			t = tby(env, cur);
-			if (!t)
+			k = kid(env, cur);
+			if (k == K_NULL)
 				return verr(env, BTFX_E_REF, EINVAL, i, "Invalid type_id %u", cur);
+			if (is_modifier(k))
+				t = tby(env, cur);
 		}
 		good = i;
 	}
 	return 0;
 }
 
-struct meta_job {
-	struct venv env;
-	struct btfx_error err;
-	uint32_t from, to;
-	int ret;
-};
+/* ------------------------------------------------------------------ */
+/* Driver                                                              */
+/* ------------------------------------------------------------------ */
 
-static void *meta_range(void *arg)
+static int check_metas(struct venv *env, uint32_t from, uint32_t to)
 {
-	struct meta_job *j = arg;
-
-	j->ret = 0;
-	for (uint32_t id = j->from; id < j->to; id++) {
-		j->env.log_id = id;
-		j->ret = check_meta(&j->env, id, btfx__type(j->env.btf, id));
-		if (j->ret)
-			break;
-	}
-	return NULL;
-}
-
-/*
- * Pass 1 is independent per type, so large BTFs are checked in two halves
- * on two threads.  The first error in id order wins, as in a sequential run.
- */
-#define PARALLEL_MIN_TYPES 20000
-
-static int check_all_metas(struct venv *env, uint32_t n)
-{
-	struct btfx *btf = env->btf;
-	struct meta_job jobs[2];
-	pthread_t th;
-	bool threaded = false;
-	uint32_t first = btf->start_id, mid = first + n / 2, last = first + n;
-
-	if (n < PARALLEL_MIN_TYPES) {
-		jobs[0].env = *env;
-		jobs[0].from = first;
-		jobs[0].to = last;
-		meta_range(&jobs[0]);
-		return jobs[0].ret;
-	}
-	for (int i = 0; i < 2; i++) {
-		jobs[i].env = *env;
-		jobs[i].env.err = &jobs[i].err;
-		memset(&jobs[i].err, 0, sizeof(jobs[i].err));
-		jobs[i].from = i ? mid : first;
-		jobs[i].to = i ? last : mid;
-	}
-	if (!pthread_create(&th, NULL, meta_range, &jobs[1]))
-		threaded = true;
-	meta_range(&jobs[0]);
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		meta_range(&jobs[1]);
-	for (int i = 0; i < 2; i++) {
-		if (jobs[i].ret) {
-			if (env->err)
-				*env->err = jobs[i].err;
-			return jobs[i].ret;
-		}
+	for (uint32_t id = from; id < to; id++) {
+		int e;
+		env->log_id = id;
+		e = check_meta(env, id, btfx__type(env->btf, id));
+		if (e)
+			return e;
 	}
 	return 0;
 }
 
+/* Pass 1 on its own thread: build the identifier bitmap, publish it, check. */
+struct meta_job {
+	struct venv env;
+	struct btfx_error err;
+	uint64_t *ident;        /* published for pass 2 once built */
+	int ret;
+};
+
+static void *meta_thread(void *arg)
+{
+	struct meta_job *j = arg;
+	const struct btfx *btf = j->env.btf;
+	uint64_t *bm = btf->hdr.str_len ? ident_bitmap(btf->strs, btf->hdr.str_len) : NULL;
+
+	j->env.ident = bm;
+	__atomic_store_n(&j->ident, bm, __ATOMIC_RELEASE);
+	j->ret = check_metas(&j->env, btf->start_id, btf->start_id + btf->nr_types);
+	return NULL;
+}
+
+static int check_all_types(struct venv *env)
+{
+	struct btfx *btf = env->btf;
+	uint32_t n = btf->nr_types;
+	int e = 0;
+
+	for (uint32_t i = 0; i < n && !e; i++) {
+		uint32_t id = btf->start_id + i;
+		unsigned k = env->kinds[i];
+		env->log_id = id;
+		if (k >= BTFX_KIND_NR)
+			continue;
+		if (k == BTFX_KIND_FUNC && env->visit[i] != RESOLVED) {
+			/*
+			 * resolve() of a FUNC never pushes: func_check(), then the
+			 * FUNC resolves to its proto, a non-zero id, which is what
+			 * resolve_valid() asks.  Same effects without the stack.
+			 */
+			const struct btfx_type *t = btfx__type(btf, id);
+			e = func_check(env, id, t);
+			if (!e) {
+				env->res[i].id = t->type;
+				env->res[i].size = 0;
+				env->visit[i] = RESOLVED;
+			}
+			continue;
+		}
+		if (needs_resolve(k) && env->visit[i] != RESOLVED)
+			e = resolve(env, id, k);
+		if (!e && k == BTFX_KIND_FUNC_PROTO)
+			e = proto_check(env, id, btfx__type(btf, id));
+	}
+	if (!e)
+		e = check_type_tags(env);
+	return e;
+}
+
+/*
+ * Large BTFs: pass 1 runs on a second thread while this one runs pass 2.
+ * Pass 2 reads only what the framing guarantees (every record inside the
+ * type section, every id checked against the type count before use), so
+ * it is safe on input that pass 1 rejects; it writes only its own state.
+ * Verdicts are those of the sequential order: a pass-1 error wins, else
+ * pass 2's first error, else none.
+ */
+#define PARALLEL_MIN_TYPES 20000
+
 int btfx__validate(struct btfx *btf, struct btfx_error *err)
 {
-	struct venv env = { .btf = btf, .err = err };
-	uint32_t n = btf->nr_types;
+	struct venv env = { .btf = btf, .err = err, .start = btf->start_id, .nr = btf->nr_types, .kinds = btf->kinds };
+	uint32_t n = btf->nr_types, words = n / 64 + 1;
+	struct meta_job job;
+	pthread_t th;
+	bool threaded = false;
+	uint64_t *ident = NULL;
 	int e = 0;
 
 	kctype_init();
@@ -1129,35 +1265,42 @@ int btfx__validate(struct btfx *btf, struct btfx_error *err)
 	if ((uint64_t)btf->start_id + n > BTFX_MAX_TYPE)
 		return btfx_set_err(err, BTFX_E_LIMIT, E2BIG, BTFX_MAX_TYPE, -1,
 				    "Exceeded max num of types: %u types (kernel limit: ids below %u)", n, BTFX_MAX_TYPE);
-	e = check_all_metas(&env, n);
-	if (e)
-		return e;
-	btf->res_ids = calloc(n ? n : 1, sizeof(uint32_t));
-	btf->res_sizes = calloc(n ? n : 1, sizeof(uint32_t));
-	env.visit = calloc(n ? n : 1, 1);
-	if (!btf->res_ids || !btf->res_sizes || !env.visit) {
-		e = btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
-		goto out;
+	/* one zeroed block: resolved pairs (kept in btf->res), proto marks, visit states */
+	btf->res = calloc(1, (size_t)n * sizeof(*btf->res) + 8 + (size_t)words * 8 + n);
+	if (!btf->res)
+		return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+	env.res = btf->res;
+	env.proto_named = (uint64_t *)(btf->res + n + 1);
+	env.visit = (uint8_t *)(env.proto_named + words);
+
+	if (n >= PARALLEL_MIN_TYPES) {
+		job.env = env;
+		job.env.err = &job.err;
+		memset(&job.err, 0, sizeof(job.err));
+		job.ident = NULL;
+		threaded = !pthread_create(&th, NULL, meta_thread, &job);
 	}
-	for (uint32_t i = 0; i < n && !e; i++) {
-		uint32_t id = btf->start_id + i;
-		const struct btfx_type *t = btfx__type(btf, id);
-		env.log_id = id;
-		if (kind(t) >= BTFX_KIND_NR)
-			continue;
-		if (needs_resolve(t) && !is_resolved(&env, id))
-			e = resolve(&env, t, id);
-		if (!e && is_proto(t))
-			e = proto_check(&env, id, t);
+	if (threaded) {
+		env.ident_pub = &job.ident;
+		e = check_all_types(&env);
+		pthread_join(th, NULL);
+		ident = job.ident;
+		if (job.ret) {
+			if (err)
+				*err = job.err;
+			e = job.ret;
+		}
+	} else {
+		if (btf->hdr.str_len)
+			env.ident = ident = ident_bitmap(btf->strs, btf->hdr.str_len);
+		e = check_metas(&env, btf->start_id, btf->start_id + n);
+		if (!e)
+			e = check_all_types(&env);
 	}
-	if (!e)
-		e = check_type_tags(&env);
-out:
-	free(env.visit);
+	free(ident);
 	if (e) {
-		free(btf->res_ids);
-		free(btf->res_sizes);
-		btf->res_ids = btf->res_sizes = NULL;
+		free(btf->res);
+		btf->res = NULL;
 	}
 	return e;
 }

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * btftool load: the report of one load (running kernel or a VM), shared by
+ * load.c (produces, renders) and vm.c (boots kernels, parses the guest's
+ * JSON back into the same report and renders it the same way).
+ */
+#ifndef BTFTOOL_LOAD_H
+#define BTFTOOL_LOAD_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct out;
+
+/* A CO-RE relocation explained: the one behind a poisoned instruction the
+ * verifier tripped over, or one the engine could not decide. */
+struct load_relo {
+	long index;              /* relocation index in .BTF.ext order */
+	char *section, *program; /* where it is */
+	unsigned insn;           /* instruction index within program */
+	char *kind, *spec;       /* "byte_off", local spec "[7] struct task_struct.pid (0:1 @ offset 4)" */
+	char *file, *source;     /* line info (source text), may be NULL */
+	unsigned line, col;
+	char *target;            /* the target BTF it was decided against */
+	char *reason;            /* the engine's words */
+	char **explain;          /* candidate lines */
+	size_t nexplain;
+	char **hints;            /* near misses */
+	size_t nhints;
+};
+
+enum load_status { LP_LOADED, LP_REJECTED, LP_ERROR, LP_SKIPPED };
+
+struct load_prog {
+	char *name, *section, *type;
+	enum load_status status;
+	unsigned insns;          /* instructions handed to the kernel */
+	unsigned xlated, jited;  /* translated / JITed size in bytes */
+	unsigned verified;       /* instructions the verifier processed */
+	unsigned id;             /* kernel program id (0 after release) */
+	int err;                 /* -errno of the failed load */
+	char *message;           /* one line: why rejected / error */
+	char *log;               /* verifier log (possibly only its tail) */
+	bool log_truncated;
+	long poison_insn;        /* verifier instruction index of the poisoned call, -1 */
+	struct load_relo *relo;  /* explanation of that poisoned call, or NULL */
+	char *pinned;            /* bpffs path, or NULL */
+};
+
+struct load_map {
+	char *name, *type, *pinned;
+};
+
+struct load_report {
+	char *object, *target, *kernel; /* kernel: release (uname -r) */
+	size_t nrelo, npoisoned;
+	struct load_prog *progs;
+	size_t nprogs;
+	struct load_map *maps;
+	size_t nmaps;
+	struct load_relo *relo_errors;  /* undecidable relocations: nothing was loaded */
+	size_t nrelo_errors;
+	char *error;                    /* object-level error (exit 2) */
+	char *note;                     /* e.g. why nothing was pinned */
+	int exit;                       /* 0 all loaded, 1 some rejected, 2 error */
+};
+
+void load_report_fini(struct load_report *r);
+void load_relo_fini(struct load_relo *x);
+/* log_lines: emit only the last N lines of verifier logs (0: all) */
+void load_report_json(struct out *o, const struct load_report *r, unsigned log_lines);
+void load_report_text(struct out *o, const struct load_report *r, const char *indent, unsigned log_lines);
+const char *load_status_str(enum load_status s);
+
+/* vm.c: boot every kernel image with the object, run `btftool load` inside. */
+struct vm_opts {
+	const char **kernels;
+	size_t nkernels;
+	const char *object;
+	bool json;
+	unsigned timeout;        /* seconds per kernel */
+	unsigned jobs;           /* parallel VMs, 0 = number of CPUs */
+	const char *accel;       /* "auto", "kvm", "tcg" */
+	const char *guest_btftool; /* static btftool for the initramfs, or NULL */
+	unsigned memory;         /* MiB */
+	unsigned log_lines;
+	bool verbose;
+};
+int vm_run(const struct vm_opts *opts);
+
+/* helpers shared by load.c and vm.c */
+char *load_strdup(const char *s); /* NULL-safe, aborts on ENOMEM */
+#endif
