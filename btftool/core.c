@@ -138,11 +138,28 @@ static int decide(struct btfx_core_ctx *ctx, const struct btfx_obj *obj, const s
 	return res->status;
 }
 
+/*
+ * CO-RE targets are read, never loaded into a kernel: check them at
+ * libbpf's level (ids and strings in range), not with BPF_BTF_LOAD's limits
+ * (a 33-deep anonymous nesting is a CO-RE failure, not a bad target).
+ */
+static struct btfx *open_target(const char *path, struct btfx_error *err)
+{
+	struct btfx_open_opts o = { .sz = sizeof(o), .flags = BTFX_F_NO_VALIDATE };
+	struct btfx *btf = btfx_open(path, &o, err);
+
+	if (btf && btfx_check_refs(btf, err)) {
+		btfx_free(btf);
+		return NULL;
+	}
+	return btf;
+}
+
 static int open_targets(struct targets *ts)
 {
 	for (size_t i = 0; i < ts->n; i++) {
 		struct btfx_error err;
-		ts->t[i].btf = btfx_open(ts->t[i].path, NULL, &err);
+		ts->t[i].btf = open_target(ts->t[i].path, &err);
 		if (!ts->t[i].btf)
 			return p_btfx_err(&err);
 	}
@@ -375,7 +392,7 @@ static int do_reloc(const char *objpath, const char *tpath, const char *outpath)
 
 	if (!obj)
 		return p_btfx_err(&err);
-	tb = btfx_open(tpath, NULL, &err);
+	tb = open_target(tpath, &err);
 	if (!tb) {
 		rc = p_btfx_err(&err);
 		goto done;
@@ -455,7 +472,7 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 		if (!json) {
 			out_printf(&o, "%s\n%-40s", objs[oi], "relocation");
 			for (size_t t = 0; t < ts->n; t++)
-				out_printf(&o, " %14.14s", short_name(ts->t[t].path));
+				out_printf(&o, " %20.20s", short_name(ts->t[t].path));
 			out_char(&o, '\n');
 		} else {
 			out_printf(&o, "%s{\"object\":", oi ? "," : "");
@@ -464,8 +481,14 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 		}
 		{
 			struct btfx_core_ctx **ctxs = calloc(ts->n, sizeof(*ctxs));
-			for (size_t t = 0; t < ts->n; t++)
+			struct btfx_insn ***insns = calloc(ts->n, sizeof(*insns));
+			/* patch a copy per target, as explain does: validation of the
+			 * instruction's value, offsets that don't fit and memory-size
+			 * adjustments are decided at patch time */
+			for (size_t t = 0; t < ts->n; t++) {
 				ctxs[t] = btfx_core_ctx_new(btfx_obj_btf(obj), ts->t[t].btf, NULL, 0);
+				insns[t] = copy_insns(obj);
+			}
 			for (size_t i = 0; i < nrelo; i++) {
 				const struct btfx_core_relo_rec *r = &relos[i];
 				const char *prog;
@@ -492,7 +515,8 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 				for (size_t t = 0; t < ts->n; t++) {
 					struct btfx_core_result res;
 					char v[64];
-					int st = decide(ctxs[t], obj, r, &res, NULL, 0);
+					int st = decide(ctxs[t], obj, r, &res, insns[t] ? insns[t][r->sec] : NULL,
+							secs[r->sec].insn_cnt);
 					if (st != BTFX_CORE_OK) {
 						size_t pi = p ? (size_t)(p - progs) : np;
 						verdict[pi * ts->n + t] = 1;
@@ -506,7 +530,7 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 							out_printf(&o, ",\"value\":%llu", (unsigned long long)res.new_val);
 						out_char(&o, '}');
 					} else {
-						out_printf(&o, " %14.14s", v);
+						out_printf(&o, " %20s", v);
 					}
 					btfx_core_result_fini(&res);
 				}
@@ -517,9 +541,12 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 			}
 			if (tty && !json && nrelo * ts->n > 2000)
 				fprintf(stderr, "\r%40s\r", "");
-			for (size_t t = 0; t < ts->n; t++)
+			for (size_t t = 0; t < ts->n; t++) {
 				btfx_core_ctx_free(ctxs[t]);
+				free_insns(obj, insns[t]);
+			}
 			free(ctxs);
+			free(insns);
 		}
 		if (json)
 			out_lit(&o, "],\"programs\":[");
@@ -538,7 +565,7 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 				if (json)
 					out_printf(&o, "%s\"%s\"", t ? "," : "", v);
 				else
-					out_printf(&o, " %14s", v);
+					out_printf(&o, " %20s", v);
 			}
 			out_str(&o, json ? "]}" : "\n");
 		}

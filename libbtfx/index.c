@@ -23,8 +23,8 @@ struct table {
 };
 
 struct btfx_name_index {
-	struct table full; /* key: whole name */
-	struct table ess;  /* key: essential name */
+	struct table full; /* key: whole name; built on first use */
+	struct table ess;  /* key: essential name; built on first use */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -37,7 +37,11 @@ static uint32_t hash_bytes(const char *s, size_t n)
 
 BTFX_API size_t btfx_essential_name_len(const char *name)
 {
-	size_t n = strlen(name);
+	size_t n;
+
+	if (!strstr(name, "___"))
+		return strlen(name); /* the common case: no flavor */
+	n = strlen(name);
 
 	/* the last "X___Y": three underscores between non-underscores */
 	for (size_t i = n; i >= 5; i--) {
@@ -58,39 +62,38 @@ static void table_put(struct table *t, uint32_t h, uint32_t id)
 	t->slots[i].id = id;
 }
 
-static int names_build(struct btfx *btf)
+static int table_build(struct btfx *btf, struct table *tab, bool ess)
 {
-	struct btfx_name_index *ni;
 	uint32_t cap = 16;
 
-	if (btf->names)
-		return 0;
 	while (cap < btf->nr_types * 2u)
 		cap <<= 1;
-	ni = calloc(1, sizeof(*ni));
-	if (!ni)
+	tab->slots = calloc(cap, sizeof(struct slot));
+	if (!tab->slots)
 		return -ENOMEM;
-	ni->full.slots = calloc(cap, sizeof(struct slot));
-	ni->ess.slots = calloc(cap, sizeof(struct slot));
-	if (!ni->full.slots || !ni->ess.slots) {
-		btfx__names_free(ni);
-		return -ENOMEM;
-	}
-	ni->full.mask = ni->ess.mask = cap - 1;
+	tab->mask = cap - 1;
 	for (uint32_t i = 0; i < btf->nr_types; i++) {
 		uint32_t id = btf->start_id + i;
 		const struct btfx_type *t = btfx__type(btf, id);
 		const char *name = btfx_str(btf, t->name_off);
-		size_t n, en;
 		if (!name || !*name)
 			continue;
-		n = strlen(name);
-		en = btfx_essential_name_len(name);
-		table_put(&ni->full, hash_bytes(name, n), id);
-		table_put(&ni->ess, hash_bytes(name, en), id);
+		table_put(tab, hash_bytes(name, ess ? btfx_essential_name_len(name) : strlen(name)), id);
 	}
-	btf->names = ni;
 	return 0;
+}
+
+static int names_build(struct btfx *btf, bool ess)
+{
+	struct table *tab;
+
+	if (!btf->names) {
+		btf->names = calloc(1, sizeof(*btf->names));
+		if (!btf->names)
+			return -ENOMEM;
+	}
+	tab = ess ? &btf->names->ess : &btf->names->full;
+	return tab->slots ? 0 : table_build(btf, tab, ess);
 }
 
 void btfx__names_free(struct btfx_name_index *ni)
@@ -111,7 +114,7 @@ static size_t lookup_own(const struct btfx *cbtf, const char *name, size_t len, 
 	uint32_t h, i;
 	size_t start = found;
 
-	if (names_build(btf))
+	if (names_build(btf, ess))
 		return found;
 	t = ess ? &btf->names->ess : &btf->names->full;
 	h = hash_bytes(name, len);
@@ -130,8 +133,12 @@ static size_t lookup_own(const struct btfx *cbtf, const char *name, size_t len, 
 			ids[found] = t->slots[i].id;
 		found++;
 	}
-	/* linear probing yields insertion order within a chain; keep ids sorted */
-	if (found > start) {
+	/*
+	 * Same-hash entries sit along the probe sequence in insertion (id)
+	 * order, so a capped result holds the smallest ids; sort what was
+	 * stored, defensively.
+	 */
+	if (found > start && start < cap) {
 		size_t n = (found < cap ? found : cap) - start;
 		uint32_t *a = ids + start;
 		for (size_t x = 1; x < n; x++)

@@ -185,6 +185,35 @@ static const char *btf_str_ok(const struct btfx *btf, uint32_t off)
 	return btfx_str(btf, off);
 }
 
+/*
+ * Only ALU/ALU64 with an immediate, LDX/ST/STX and a well-formed ldimm64 can
+ * carry a CO-RE relocation; libbpf finds out at load time, we at open.
+ */
+static bool insn_can_carry_relo(const struct btfx_obj_sec *sec, uint32_t idx, char *why, size_t whylen)
+{
+	const struct btfx_insn *in = &sec->insns[idx];
+
+	switch (in->code & 0x07) {
+	case 0x04: case 0x07: /* ALU, ALU64 */
+		if (in->code & 0x08) {
+			snprintf(why, whylen, "(code 0x%02x) is an ALU instruction with a register source", in->code);
+			return false;
+		}
+		return true;
+	case 0x01: case 0x02: case 0x03: /* LDX, ST, STX */
+		return true;
+	case 0x00:
+		if (in->code == BPF_LD_IMM64_CODE && idx + 1 < sec->insn_cnt && !in->src_reg && !in->off &&
+		    !in[1].code && !in[1].dst_reg && !in[1].src_reg && !in[1].off)
+			return true;
+		snprintf(why, whylen, "(code 0x%02x) is not a well-formed ldimm64", in->code);
+		return false;
+	default:
+		snprintf(why, whylen, "(code 0x%02x) cannot carry a CO-RE relocation", in->code);
+		return false;
+	}
+}
+
 enum { EXT_FUNC, EXT_LINE, EXT_CORE };
 static const uint32_t ext_min_rec[] = { 8, 16, 16 };
 static const char *const ext_name[] = { "func_info", "line_info", "core_relo" };
@@ -302,6 +331,9 @@ static int ext_records(struct btfx_obj *obj, int which, const uint8_t *data, uin
 						    r, so);
 				if (check_access_str(acc, kind, why, sizeof(why)))
 					return oerr(obj, err, BTFX_E_EXT, at, ".BTF.ext core_relo: %s record %u: %s", sname, r, why);
+				if (!insn_can_carry_relo(sec, insn_off / 8, why, sizeof(why)))
+					return oerr(obj, err, BTFX_E_EXT, at, ".BTF.ext core_relo: %s record %u: instruction #%u %s",
+						    sname, r, insn_off / 8, why);
 				c = realloc(obj->relos, (obj->nrelos + 1) * sizeof(*c));
 				if (!c)
 					return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");

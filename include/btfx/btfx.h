@@ -249,6 +249,12 @@ BTFX_API int btfx_align(const struct btfx *btf, uint32_t id);
  * total in *total. */
 BTFX_API size_t btfx_type_refs(const struct btfx *btf, uint32_t id, uint32_t *ids, size_t cap,
 			       size_t *total);
+/* Userspace-level checks (libbpf's level): every referenced id and string
+ * offset is in range, FUNCs point at FUNC_PROTOs.  For BTF opened with
+ * BTFX_F_NO_VALIDATE that is read but never loaded into a kernel (CO-RE
+ * targets).  0 or -errno with *err filled. */
+BTFX_API int btfx_check_refs(const struct btfx *btf, struct btfx_error *err);
+
 /* Ids of types that reference id (built lazily, O(n) once). */
 BTFX_API size_t btfx_referrers(struct btfx *btf, uint32_t id, uint32_t *ids, size_t cap);
 
