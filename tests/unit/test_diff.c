@@ -419,6 +419,181 @@ static void test_diff__sorted_and_counted(void **state)
 	btfx_diff_free(d);
 }
 
+/*
+ * Restricted to an object's CO-RE relocations: a local BTF as a BPF object
+ * would carry it (flavored struct name, fewer members), records written by
+ * hand, OLD/NEW from build().
+ */
+static struct btfx *build_local(void)
+{
+	struct bb b;
+	uint32_t i32, inner, anon;
+
+	bb_init(&b);
+	i32 = bb_int(&b, "int", 4, BTFX_INT_SIGNED);                 /* 1 */
+	inner = bb_comp(&b, BTFX_KIND_STRUCT, "inner", 4, false);    /* 2 */
+	bb_member(&b, "a", i32, 0, 0);
+	anon = bb_comp(&b, BTFX_KIND_UNION, NULL, 4, false);         /* 3 */
+	bb_member(&b, "x", i32, 0, 0);
+	bb_comp(&b, BTFX_KIND_STRUCT, "s___v1", 24, false);          /* 4 */
+	bb_member(&b, "a", i32, 0, 0);
+	bb_member(&b, "b", i32, 32, 0);
+	bb_member(&b, "c", i32, 64, 0);
+	bb_member(&b, NULL, anon, 96, 0);
+	bb_member(&b, "in", inner, 128, 0);
+	bb_member(&b, "k", i32, 160, 0);
+	bb_enum(&b, "e", 4, false);                                  /* 5 */
+	bb_enumval(&b, "A", 1);
+	bb_enumval(&b, "B", 2);
+	bb_comp(&b, BTFX_KIND_STRUCT, "gone", 4, false);             /* 6 */
+	bb_member(&b, "q", i32, 0, 0);
+	bb_ref(&b, BTFX_KIND_TYPEDEF, "td", i32);                    /* 7 */
+	return bb_parse(&b);
+}
+
+static const struct btfx_core_relo_rec relos[] = {
+	{ .type_id = 4, .access_str = "0:0", .kind = BTFX_CORE_FIELD_BYTE_OFFSET },   /* 0 s.a int->long */
+	{ .type_id = 4, .access_str = "0:1", .kind = BTFX_CORE_FIELD_BYTE_OFFSET },   /* 1 s.b removed */
+	{ .type_id = 4, .access_str = "0:2", .kind = BTFX_CORE_FIELD_BYTE_OFFSET },   /* 2 s.c moved */
+	{ .type_id = 4, .access_str = "0:3:0", .kind = BTFX_CORE_FIELD_BYTE_OFFSET }, /* 3 s.x (anon union) */
+	{ .type_id = 4, .access_str = "0:4:0", .kind = BTFX_CORE_FIELD_BYTE_OFFSET }, /* 4 s.in.a */
+	{ .type_id = 4, .access_str = "0:2", .kind = BTFX_CORE_FIELD_EXISTS },        /* 5 s.c exists */
+	{ .type_id = 4, .access_str = "0:5", .kind = BTFX_CORE_FIELD_EXISTS },        /* 6 s.k int->struct */
+	{ .type_id = 5, .access_str = "1", .kind = BTFX_CORE_ENUMVAL_VALUE },         /* 7 e.B 2->5 */
+	{ .type_id = 5, .access_str = "0", .kind = BTFX_CORE_ENUMVAL_EXISTS },        /* 8 e.A */
+	{ .type_id = 6, .access_str = "0", .kind = BTFX_CORE_TYPE_EXISTS },           /* 9 gone */
+	{ .type_id = 7, .access_str = "0", .kind = BTFX_CORE_TYPE_SIZE },             /* 10 td 4->8 */
+	{ .type_id = 4, .access_str = "0", .kind = BTFX_CORE_TYPE_ID_LOCAL },         /* 11 */
+	{ .type_id = 4, .access_str = "x", .kind = BTFX_CORE_FIELD_BYTE_OFFSET },     /* 12 malformed */
+};
+#define NR_RELOS (sizeof(relos) / sizeof(relos[0]))
+
+static bool relo_has(const struct btfx_diff_obj *x, size_t i, enum btfx_diff_change c, const char *path)
+{
+	const struct btfx_diff_relo *dr = &x->relos[i];
+	for (size_t k = 0; k < dr->nr_changes; k++) {
+		const struct btfx_diff_entry *e = &x->diff->entries[dr->changes[k]];
+		if (e->change == c && (path ? e->path && !strcmp(e->path, path) : !e->path))
+			return true;
+	}
+	return false;
+}
+
+static void test_diff__for_relos(void **state)
+{
+	struct pair *p = *state;
+	struct btfx *local = build_local();
+	struct btfx_diff_obj *x;
+	const struct btfx_diff_relo *r;
+	struct btfx_error err;
+
+	assert_non_null(local);
+	x = btfx_diff_for_relos(p->old, p->new, local, relos, NR_RELOS, NULL, &err);
+	assert_non_null(x);
+	assert_int_equal(x->nr_relos, NR_RELOS);
+	assert_int_equal(x->nr_selected, NR_RELOS);
+	r = x->relos;
+	/* 0: same offset, wider type: the load size changes */
+	assert_string_equal(r[0].path, "s.a");
+	assert_string_equal(r[0].type_name, "s"); /* flavor stripped */
+	assert_int_equal(r[0].type_kind, BTFX_KIND_STRUCT);
+	assert_true(r[0].affected);
+	assert_true(relo_has(x, 0, BTFX_DIFF_MEMBER_TYPE, "s.a"));
+	assert_int_equal(r[0].core, BTFX_DIFF_CORE_SIZE);
+	assert_int_equal(r[0].old_res.new_val, 0);
+	assert_int_equal(r[0].new_res.new_val, 0);
+	/* 1: removed: poisoned on NEW */
+	assert_int_equal(r[1].core, BTFX_DIFF_CORE_GONE);
+	assert_int_equal(r[1].old_res.status, BTFX_CORE_OK);
+	assert_int_equal(r[1].new_res.status, BTFX_CORE_POISONED);
+	assert_true(relo_has(x, 1, BTFX_DIFF_MEMBER_REMOVED, "s.b"));
+	/* 2: moved */
+	assert_int_equal(r[2].core, BTFX_DIFF_CORE_RELOCATED);
+	assert_int_equal(r[2].old_res.new_val, 8);
+	assert_int_equal(r[2].new_res.new_val, 12);
+	assert_true(r[2].engine_differs);
+	/* 3: through the anonymous union, as CO-RE sees it */
+	assert_string_equal(r[3].path, "s.x");
+	assert_true(relo_has(x, 3, BTFX_DIFF_MEMBER_OFFSET, "s.x"));
+	assert_int_equal(r[3].old_res.new_val, 20);
+	assert_int_equal(r[3].new_res.new_val, 32);
+	/* 4: s.in moved (and grew: not what locates in.a), inner.a did not */
+	assert_string_equal(r[4].path, "s.in.a");
+	assert_true(relo_has(x, 4, BTFX_DIFF_MEMBER_OFFSET, "s.in"));
+	assert_false(relo_has(x, 4, BTFX_DIFF_MEMBER_SIZE, "s.in"));
+	assert_int_equal(r[4].nr_changes, 1);
+	assert_int_equal(r[4].core, BTFX_DIFF_CORE_RELOCATED);
+	assert_int_equal(r[4].new_res.new_val, 20);
+	/* 5: an offset move does not change existence */
+	assert_false(r[5].affected);
+	assert_int_equal(r[5].nr_changes, 0);
+	assert_int_equal(r[5].new_res.new_val, 1);
+	/* 6: int -> struct: incompatible, exists 1 -> 0 */
+	assert_int_equal(r[6].core, BTFX_DIFF_CORE_INCOMPAT);
+	assert_int_equal(r[6].old_res.new_val, 1);
+	assert_int_equal(r[6].new_res.new_val, 0);
+	/* 7, 8: enumerators */
+	assert_string_equal(r[7].path, "e.B");
+	assert_int_equal(r[7].core, BTFX_DIFF_CORE_VALUE);
+	assert_int_equal(r[7].old_res.new_val, 2);
+	assert_int_equal(r[7].new_res.new_val, 5);
+	assert_true(relo_has(x, 7, BTFX_DIFF_ENUMVAL_CHANGED, "e.B"));
+	assert_true(relo_has(x, 7, BTFX_DIFF_SIGNEDNESS, NULL));
+	assert_false(r[8].affected);
+	/* 9, 10: types */
+	assert_int_equal(r[9].core, BTFX_DIFF_CORE_GONE);
+	assert_true(relo_has(x, 9, BTFX_DIFF_TYPE_REMOVED, NULL));
+	assert_int_equal(r[10].core, BTFX_DIFF_CORE_SIZE);
+	assert_int_equal(r[10].old_res.new_val, 4);
+	assert_int_equal(r[10].new_res.new_val, 8);
+	/* 11: a local type id never changes; 12: the spec is reported */
+	assert_false(r[11].affected);
+	assert_non_null(r[12].spec_err);
+	assert_false(r[12].affected);
+	/* only what is used is kept, and counted */
+	for (size_t i = 0; i < x->diff->nr_entries; i++) {
+		const struct btfx_diff_entry *e = &x->diff->entries[i];
+		bool used = false;
+		assert_true(!strcmp(e->type_name, "s") || !strcmp(e->type_name, "e") || !strcmp(e->type_name, "gone") ||
+			    !strcmp(e->type_name, "td"));
+		for (size_t k = 0; k < NR_RELOS; k++)
+			for (size_t j = 0; j < x->relos[k].nr_changes; j++)
+				used |= x->relos[k].changes[j] == i;
+		assert_true(used);
+	}
+	assert_null(find(x->diff, BTFX_DIFF_ENUMVAL_ADDED, "e", "e.D"));
+	assert_null(find(x->diff, BTFX_DIFF_MEMBER_ADDED, "inner", "inner.b"));
+	assert_int_equal(x->nr_affected, 9);
+	assert_int_equal(x->nr_broken, 1);
+	assert_int_equal(x->nr_types, 6); /* s, inner, e, gone, td, and s via its union */
+	btfx_diff_obj_free(x);
+
+	/* identity: nothing affected */
+	x = btfx_diff_for_relos(p->old, p->old, local, relos, NR_RELOS, NULL, &err);
+	assert_non_null(x);
+	assert_int_equal(x->nr_affected, 0);
+	assert_int_equal(x->diff->nr_entries, 0);
+	btfx_diff_obj_free(x);
+
+	/* names narrow the relocations too */
+	{
+		const char *names[] = { "e" };
+		struct btfx_diff_opts o = { .sz = sizeof(o), .names = names, .nr_names = 1 };
+		x = btfx_diff_for_relos(p->old, p->new, local, relos, NR_RELOS, &o, &err);
+		assert_non_null(x);
+		assert_int_equal(x->nr_selected, 2);
+		assert_int_equal(x->nr_affected, 1);
+		assert_false(x->relos[2].selected);
+		assert_false(x->relos[2].affected);
+		assert_int_equal(x->diff->nr_entries, 2); /* signedness, e.B */
+		btfx_diff_obj_free(x);
+	}
+	assert_null(btfx_diff_for_relos(p->old, NULL, local, relos, 1, NULL, &err));
+	assert_int_equal(err.code, BTFX_E_USAGE);
+	btfx_diff_obj_free(NULL);
+	btfx_free(local);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +602,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_diff__duplicates_not_merged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff__identity_and_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff__sorted_and_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_diff__for_relos, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("diff", tests, NULL, NULL);
 }

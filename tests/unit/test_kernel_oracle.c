@@ -301,9 +301,11 @@ static void run_isolated(int (*body)(void *), void *arg, const char *name)
 
 	sh->current[0] = 0;
 	sh->current_size = 0;
-	if (!isolate_run(body, arg, why, sizeof(why)))
+	int rc = isolate_run(body, arg, why, sizeof(why));
+
+	if (!rc)
 		return;
-	if (!strncmp(why, "crashed", 7) || strstr(why, "sanitizer")) {
+	if (rc == ISOLATE_CRASHED) {
 		fprintf(stderr, "\n=== %s %s while checking %s (%zu bytes):\n", name, why,
 			sh->current[0] ? sh->current : "?", sh->current_size);
 		bb_hexdump(stderr, sh->current_blob,

@@ -816,6 +816,17 @@ CASE(n31_types_0x100000) { return n_types(0x100000, sz); }
 CASE(n31_types_0xfffff) { return n_types(0xfffff, sz); }
 CASE(p31_types_0xffffe) { return n_types(0xffffe, sz); }
 
+/* the kernel drops types past id 0xffffe; referencing one is invalid */
+CASE(k_types_ref_past_limit)
+{
+	struct bb *b = bb_new();
+	bb_int(b, "int", 4, BTFX_INT_SIGNED, 0, 32);
+	bb_ptr(b, 0xfffff);
+	for (uint32_t i = 2; i < 0xfffff; i++)
+		bb_ptr(b, 1);
+	return emit_free(b, sz);
+}
+
 /* ================================================================ kernel probes */
 
 /* valid V with the string section first and the types after it */
@@ -1667,6 +1678,7 @@ const struct tcase corpus[] = {
 	{ "n31_types_0xfffff", n31_types_0xfffff, BTFX_E_LIMIT, "Exceeded max num of types", BTFX_MAX_TYPE, CF_BIG },
 
 	/* kernel probes: the kernel's verdict is the expectation */
+	{ "k_types_ref_past_limit", k_types_ref_past_limit, BTFX_OK, NULL, 0, CF_PROBE | CF_BIG },
 	PROBE(k_strings_first),
 	PROBE(k_hdr28_zero),
 	PROBE(k_hdr25_zero),

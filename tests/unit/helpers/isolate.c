@@ -19,7 +19,7 @@ int isolate_run(int (*body)(void *arg), void *arg, char *why, size_t cap)
 	pid = fork();
 	if (pid < 0) {
 		snprintf(why, cap, "fork failed");
-		return -1;
+		return ISOLATE_CRASHED;
 	}
 	if (pid == 0) {
 		static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE };
@@ -28,21 +28,24 @@ int isolate_run(int (*body)(void *arg), void *arg, char *why, size_t cap)
 			signal(sigs[i], SIG_DFL);
 		rc = body(arg);
 		fflush(NULL);
-		_exit(rc ? 1 : 0);
+		_exit(rc ? ISOLATE_FAILED : 0);
 	}
 	if (waitpid(pid, &status, 0) != pid) {
 		snprintf(why, cap, "waitpid failed");
-		return -1;
+		return ISOLATE_CRASHED;
 	}
 	if (WIFSIGNALED(status)) {
 		snprintf(why, cap, "crashed: killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-		return -1;
+		return ISOLATE_CRASHED;
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (WEXITSTATUS(status) == 0)
 		return 0;
-	snprintf(why, cap, WEXITSTATUS(status) == 1 ? "failed (exit status 1; a sanitizer report above means a sanitizer abort)"
-						      : "exit status %d", WEXITSTATUS(status));
-	return -1;
+	if (WEXITSTATUS(status) == ISOLATE_FAILED) {
+		snprintf(why, cap, "failed");
+		return ISOLATE_FAILED;
+	}
+	snprintf(why, cap, "crashed: exit status %d (sanitizer abort? see the report above)", WEXITSTATUS(status));
+	return ISOLATE_CRASHED;
 }
 
 void *isolate_shared(size_t size)

@@ -11,7 +11,11 @@
 
 #include <stddef.h>
 
-/* Returns 0 when body returned 0; otherwise a description in why. */
+/* Body returns 0 (pass) or ISOLATE_FAILED (a failure it has reported).
+ * isolate_run returns 0, ISOLATE_FAILED, or ISOLATE_CRASHED (signal, or a
+ * sanitizer abort: any other exit status), with a description in why. */
+#define ISOLATE_FAILED 42
+#define ISOLATE_CRASHED (-1)
 int isolate_run(int (*body)(void *arg), void *arg, char *why, size_t cap);
 
 /* Memory shared between the parent and its isolated children (MAP_SHARED). */
