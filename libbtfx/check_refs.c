@@ -11,67 +11,109 @@
 #include "image.h"
 #include "internal.h"
 
-static int name_ok(const struct btfx *btf, uint32_t off)
-{
-	return btfx_str(btf, off) != NULL;
-}
+#define REF_OK(r) ((r) < cnt)
 
 BTFX_API int btfx_check_refs(const struct btfx *btf, struct btfx_error *err)
 {
-	uint32_t cnt = btfx_type_cnt(btf), refs[64];
+	uint32_t cnt = btfx_type_cnt(btf), bad = 0;
+	uint64_t str_end = (uint64_t)btf->start_str_off + btf->hdr.str_len;
+	const char *what = NULL;
 
-	for (uint32_t id = btfx_start_id(btf); id < cnt; id++) {
+	/* every own string offset must be below the end of the string sections */
+#define NAME_OK(off) ((off) < str_end)
+	for (uint32_t id = btf->start_id; id < cnt; id++) {
 		const struct btfx_type *t = btfx__type(btf, id);
 		unsigned k = btfx_kind(t);
-		size_t total, n;
+		uint32_t vlen = btfx_vlen(t);
 
-		if (!name_ok(btf, t->name_off))
-			return btfx_set_err(err, BTFX_E_NAME, EINVAL, id, -1, "%s: [%u] %s: invalid name offset %u",
-					    btf->path, id, btfx__kind_name(k), t->name_off);
-		if (k == BTFX_KIND_UNKN)
-			return btfx_set_err(err, BTFX_E_KIND, EINVAL, id, -1, "%s: [%u] kind 0", btf->path, id);
-		n = btfx_type_refs(btf, id, refs, 64, &total);
-		for (size_t i = 0; i < total; i++) {
-			uint32_t r = i < n ? refs[i] : 0;
-			if (i >= n) {
-				if (btfx_is_composite(t))
-					r = btfx_members(t)[i].type;
-				else if (k == BTFX_KIND_FUNC_PROTO)
-					r = btfx_params(t)[i - 1].type;
-				else if (k == BTFX_KIND_DATASEC)
-					r = btfx_secinfos(t)[i].type;
-			}
-			if (r >= cnt)
-				return btfx_set_err(err, BTFX_E_REF, EINVAL, id, -1,
-						    "%s: [%u] %s: invalid referenced type id %u", btf->path, id,
-						    btfx__kind_name(k), r);
+		if (!NAME_OK(t->name_off)) {
+			what = "invalid name offset";
+			bad = t->name_off;
+			goto fail;
 		}
-		if (btfx_is_composite(t)) {
-			for (uint32_t i = 0; i < btfx_vlen(t); i++)
-				if (!name_ok(btf, btfx_members(t)[i].name_off))
-					return btfx_set_err(err, BTFX_E_NAME, EINVAL, id, -1,
-							    "%s: [%u] %s: member #%u: invalid name offset", btf->path, id,
-							    btfx__kind_name(k), i);
-		} else if (k == BTFX_KIND_ENUM || k == BTFX_KIND_ENUM64) {
-			for (uint32_t i = 0; i < btfx_vlen(t); i++) {
-				uint32_t no = k == BTFX_KIND_ENUM ? btfx_enums(t)[i].name_off : btfx_enums64(t)[i].name_off;
-				if (!name_ok(btf, no))
-					return btfx_set_err(err, BTFX_E_NAME, EINVAL, id, -1,
-							    "%s: [%u] %s: enumerator #%u: invalid name offset", btf->path,
-							    id, btfx__kind_name(k), i);
+		switch (k) {
+		case BTFX_KIND_UNKN:
+			what = "kind 0";
+			goto fail;
+		case BTFX_KIND_PTR: case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST:
+		case BTFX_KIND_RESTRICT: case BTFX_KIND_TYPE_TAG: case BTFX_KIND_VAR: case BTFX_KIND_DECL_TAG:
+			if (!REF_OK(t->type)) {
+				what = "invalid referenced type id";
+				bad = t->type;
+				goto fail;
 			}
-		} else if (k == BTFX_KIND_FUNC_PROTO) {
-			for (uint32_t i = 0; i < btfx_vlen(t); i++)
-				if (!name_ok(btf, btfx_params(t)[i].name_off))
-					return btfx_set_err(err, BTFX_E_NAME, EINVAL, id, -1,
-							    "%s: [%u] FUNC_PROTO: param #%u: invalid name offset", btf->path,
-							    id, i);
-		} else if (k == BTFX_KIND_FUNC) {
-			const struct btfx_type *p = btfx_type_by_id(btf, t->type);
-			if (!p || btfx_kind(p) != BTFX_KIND_FUNC_PROTO)
-				return btfx_set_err(err, BTFX_E_REF, EINVAL, id, -1, "%s: [%u] FUNC: type %u is not a FUNC_PROTO",
-						    btf->path, id, t->type);
+			break;
+		case BTFX_KIND_FUNC: {
+			const struct btfx_type *p = REF_OK(t->type) && t->type ? btfx__type(btf, t->type) : NULL;
+			if (!p || btfx_kind(p) != BTFX_KIND_FUNC_PROTO) {
+				what = "type is not a FUNC_PROTO";
+				bad = t->type;
+				goto fail;
+			}
+			break;
 		}
+		case BTFX_KIND_ARRAY:
+			if (!REF_OK(btfx_array(t)->type) || !REF_OK(btfx_array(t)->index_type)) {
+				what = "invalid element or index type id";
+				bad = btfx_array(t)->type;
+				goto fail;
+			}
+			break;
+		case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: {
+			const struct btfx_member *m = btfx_members(t);
+			for (uint32_t i = 0; i < vlen; i++)
+				if (!REF_OK(m[i].type) || !NAME_OK(m[i].name_off)) {
+					what = "member with an invalid type id or name offset";
+					bad = i;
+					goto fail;
+				}
+			break;
+		}
+		case BTFX_KIND_ENUM:
+			for (uint32_t i = 0; i < vlen; i++)
+				if (!NAME_OK(btfx_enums(t)[i].name_off)) {
+					what = "enumerator with an invalid name offset";
+					bad = i;
+					goto fail;
+				}
+			break;
+		case BTFX_KIND_ENUM64:
+			for (uint32_t i = 0; i < vlen; i++)
+				if (!NAME_OK(btfx_enums64(t)[i].name_off)) {
+					what = "enumerator with an invalid name offset";
+					bad = i;
+					goto fail;
+				}
+			break;
+		case BTFX_KIND_FUNC_PROTO:
+			if (!REF_OK(t->type)) {
+				what = "invalid return type id";
+				bad = t->type;
+				goto fail;
+			}
+			for (uint32_t i = 0; i < vlen; i++)
+				if (!REF_OK(btfx_params(t)[i].type) || !NAME_OK(btfx_params(t)[i].name_off)) {
+					what = "parameter with an invalid type id or name offset";
+					bad = i;
+					goto fail;
+				}
+			break;
+		case BTFX_KIND_DATASEC:
+			for (uint32_t i = 0; i < vlen; i++)
+				if (!REF_OK(btfx_secinfos(t)[i].type)) {
+					what = "variable with an invalid type id";
+					bad = i;
+					goto fail;
+				}
+			break;
+		default:
+			break;
+		}
+		continue;
+fail:
+		return btfx_set_err(err, k == BTFX_KIND_UNKN ? BTFX_E_KIND : BTFX_E_REF, EINVAL, id, -1,
+				    "%s: [%u] %s: %s (%u)", btf->path, id, btfx__kind_name(k), what, bad);
 	}
+#undef NAME_OK
 	return 0;
 }

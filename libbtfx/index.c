@@ -29,10 +29,19 @@ struct btfx_name_index {
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h ? h : 1;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	h ^= h >> 32;
+	return (uint32_t)h ? (uint32_t)h : 1;
 }
 
 BTFX_API size_t btfx_essential_name_len(const char *name)
@@ -75,7 +84,13 @@ static int table_build(struct btfx *btf, struct table *tab, bool ess)
 	for (uint32_t i = 0; i < btf->nr_types; i++) {
 		uint32_t id = btf->start_id + i;
 		const struct btfx_type *t = btfx__type(btf, id);
-		const char *name = btfx_str(btf, t->name_off);
+		const char *name;
+		unsigned k = btfx_kind(t);
+
+		/* CO-RE never relocates these: keep them out of the essential table */
+		if (ess && (k == BTFX_KIND_FUNC || k == BTFX_KIND_VAR || k == BTFX_KIND_DATASEC || k == BTFX_KIND_DECL_TAG))
+			continue;
+		name = btfx_str(btf, t->name_off);
 		if (!name || !*name)
 			continue;
 		table_put(tab, hash_bytes(name, ess ? btfx_essential_name_len(name) : strlen(name)), id);

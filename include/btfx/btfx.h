@@ -232,7 +232,9 @@ BTFX_API void btfx_header(const struct btfx *btf, struct btfx_header_info *hdr);
 BTFX_API uint32_t btfx_find(const struct btfx *btf, const char *name, unsigned kind);
 BTFX_API size_t btfx_find_all(const struct btfx *btf, const char *name, unsigned kind,
 			      uint32_t *ids, size_t cap);
-/* CO-RE essential name: length of name without its ___flavor suffix. */
+/* CO-RE essential name: length of name without its ___flavor suffix.
+ * btfx_find_essential covers the kinds CO-RE relocates: every kind but
+ * FUNC, VAR, DATASEC and DECL_TAG. */
 BTFX_API size_t btfx_essential_name_len(const char *name);
 BTFX_API size_t btfx_find_essential(const struct btfx *btf, const char *ess_name, size_t len,
 				    uint32_t *ids, size_t cap);
