@@ -1199,7 +1199,7 @@ static int size_bytes(uint8_t code)
 	}
 }
 
-BTFX_API int btfx_core_patch(struct btfx_insn *insn, uint32_t left, uint32_t kind, const struct btfx_core_result *res,
+BTFX_API int btfx_core_patch(struct btfx_insn *insn, uint32_t left, uint32_t kind, struct btfx_core_result *res,
 			     char *why, size_t whylen)
 {
 	uint8_t cls = BPF_CLASS(insn->code);
@@ -1229,8 +1229,16 @@ poison:
 			FAIL("unexpected memory offset: got %d, expected %llu", insn->off, (unsigned long long)orig);
 		if (nv > SHRT_MAX)
 			FAIL("new offset %llu does not fit the instruction", (unsigned long long)nv);
-		if (res->fail_memsz_adjust)
+		if (res->fail_memsz_adjust) {
+			res->poison = true;
+			res->status = BTFX_CORE_POISONED;
+			snprintf(res->reason, sizeof(res->reason),
+				 "the %s-byte load/store accesses a %u-byte target field that is neither a pointer nor "
+				 "an unsigned int: its size can't be adjusted",
+				 res->orig_sz == 1 ? "1" : res->orig_sz == 2 ? "2" : res->orig_sz == 4 ? "4" : "8",
+				 res->new_sz);
 			goto poison;
+		}
 		insn->off = (int16_t)nv;
 		if (res->new_sz != res->orig_sz) {
 			uint8_t sz;

@@ -147,9 +147,11 @@ BTFX_API size_t btfx_core_near_misses(struct btfx_core_ctx *ctx, uint32_t type_i
 				      const struct btfx_core_result *res, struct btfx_core_hint *hints, size_t cap);
 
 /* Patch an instruction (insn[1] must be valid for ldimm64) as libbpf does.
- * Returns 0, or -errno with why filled (the relocation then fails). */
+ * Returns 0, or -errno with why filled (the relocation then fails).  A
+ * load/store whose size cannot be adjusted is poisoned here, and res is
+ * updated to say so (status BTFX_CORE_POISONED, reason). */
 BTFX_API int btfx_core_patch(struct btfx_insn *insn, uint32_t insn_cnt_left, uint32_t kind,
-			     const struct btfx_core_result *res, char *why, size_t whylen);
+			     struct btfx_core_result *res, char *why, size_t whylen);
 
 /*
  * Relocate a whole object: decide every CO-RE relocation in .BTF.ext order

@@ -4,13 +4,16 @@
 Compare `btftool core explain OBJ --target T1 --target T2 ... --json` with
 the expectations the corpus targets print (tests/core/expect.h).
 
-    check_expect.py NAME EXPLAIN.json LOCAL.o GROUP TARGET.o=EXPECT.txt ...
+    check_expect.py NAME EXPLAIN.json LOCAL.o GROUP TARGET.o=EXPECT.txt ... [--rc N]
 
 For every relocation of the object and every target: the relocation's
 local spec (type id and raw part stripped) must have an expectation in the
 target's GROUP section, and btfx's result must equal it (a value, poison or
 error).  Type ids ("tid:KIND:NAME" / "lid:KIND:NAME") are looked up in the
 target / local BTF with bpftool, not with btfx.
+
+--rc N: explain's exit status, which must be 1 if any result is not "ok"
+(poisoned or error) and 0 otherwise.
 
 Prints "ok NAME/TARGET (N relocations)" or one "not ok NAME/TARGET#I: ..."
 line per wrong relocation; exits 1 if anything was wrong.
@@ -80,9 +83,19 @@ def resolve(val, local, target):
 
 def main():
     name, js, local, group = sys.argv[1:5]
-    pairs = [a.split('=', 1) for a in sys.argv[5:]]
+    rest, rc = sys.argv[5:], None
+    if '--rc' in rest:
+        i = rest.index('--rc')
+        rc = int(rest[i + 1])
+        rest = rest[:i] + rest[i + 2:]
+    pairs = [a.split('=', 1) for a in rest]
     doc = json.load(open(js))
     bad = 0
+    if rc is not None:
+        anyfail = any(res['status'] != 'ok' for r in doc['relocations'] for res in r['results'])
+        if rc != (1 if anyfail else 0):
+            print('not ok %s: core explain exit %d, expected %d' % (name, rc, 1 if anyfail else 0))
+            bad += 1
     for ti, (tpath, epath) in enumerate(pairs):
         exp = load_expect(epath, group)
         tname = tpath.rsplit('/', 1)[-1]

@@ -125,6 +125,22 @@ static inline void bit_pos(const unsigned char *b, size_t n, unsigned *off, unsi
 		V("rshift_u64", spec, 64 - bs_);                                                   \
 	} while (0)
 
+/*
+ * byte_off of a field only accessed directly (LDX/ST/STX) whose local type
+ * is an integer of LSZ bytes, signed if LSIGNED: when the sizes differ
+ * libbpf can rewrite the access size only if both are unsigned integers;
+ * otherwise the instruction is poisoned.
+ */
+#define LDX_INT(spec, T, m, lsz, lsigned)                                                          \
+	do {                                                                                       \
+		size_t s_ = MSIZE(T, m);                                                           \
+		int ts_ = IS_SIGNED_T(__typeof__(((T *)0)->m));                                    \
+		if (s_ != (size_t)(lsz) && ((lsigned) || ts_))                                     \
+			POISON("byte_off", spec);                                                  \
+		else                                                                               \
+			V("byte_off", spec, offsetof(T, m));                                       \
+	} while (0)
+
 /* Type-based kinds of a type the target has. */
 #define TYPE_KINDS(spec, T, matches, tid, lid)                                                     \
 	do {                                                                                       \

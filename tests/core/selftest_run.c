@@ -25,6 +25,9 @@
  *                show what Debian's libbpf 1.1 itself makes of each case.
  *
  *   selftest_run btfx|libbpf OBJDIR BTFTOOL [CASE...]
+ *   selftest_run list       (one line per case: name, program object,
+ *                           target object or "-" for the running kernel,
+ *                           fails 0/1, needs_testmod 0/1; tab-separated)
  *
  * Prints per case "ok selftest/MODE/NAME ..." or "not ok selftest/MODE/NAME:
  * why" (or "skip ..."), and exits 1 if any case failed.
@@ -94,11 +97,20 @@ static int run_reloc(const char *obj, const char *target, const char *out, char 
 		_exit(127);
 	}
 	close(pfd[1]);
-	while ((n = read(pfd[0], err + got, errsz - 1 - got)) > 0)
-		got += (size_t)n;
+	/* keep the first line, drain the rest (btftool may print one line per
+	 * failed relocation) */
+	for (;;) {
+		char tmp[4096];
+		n = read(pfd[0], tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t k = 0; k < n && got < errsz - 1; k++)
+			err[got++] = tmp[k];
+	}
 	err[got] = 0;
-	if (got && err[got - 1] == '\n')
-		err[got - 1] = 0;
+	err[strcspn(err, "\n")] = 0;
 	close(pfd[0]);
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
 		return -1;
@@ -256,6 +268,13 @@ int main(int argc, char **argv)
 	bool use_btfx;
 	int bad = 0;
 
+	if (argc == 2 && !strcmp(argv[1], "list")) {
+		for (size_t i = 0; i < ARRAY_SIZE(test_cases); i++)
+			printf("%s\t%s\t%s\t%d\t%d\n", test_cases[i].case_name, test_cases[i].bpf_obj_file,
+			       test_cases[i].btf_src_file ? test_cases[i].btf_src_file : "-", test_cases[i].fails,
+			       test_cases[i].needs_testmod);
+		return 0;
+	}
 	if (argc < 4 || (strcmp(argv[1], "btfx") && strcmp(argv[1], "libbpf"))) {
 		fprintf(stderr, "usage: %s btfx|libbpf OBJDIR BTFTOOL [CASE...]\n", argv[0]);
 		return 2;

@@ -57,11 +57,11 @@ static inline bool stub_check(bool cond, const char *tag, const char *what)
 		}                                                                                  \
 		c_;                                                                                \
 	})
-#define CHECK_FAIL(cond) stub_check(!!(cond), "CHECK_FAIL", #cond)
-#define ASSERT_OK(res, name) (!stub_check((res) != 0, name, "not ok (" #res ")"))
-#define ASSERT_OK_PTR(ptr, name) (!stub_check(!(ptr) || libbpf_get_error(ptr), name, "NULL/error pointer"))
-#define ASSERT_GE(a, b, name) (!stub_check(!((a) >= (b)), name, #a " < " #b))
-#define ASSERT_FALSE(x, name) (!stub_check(!!(x), name, #x " is true"))
+#define CHECK_FAIL(cond) ({ stub_check(!!(cond), "CHECK_FAIL", #cond); })
+#define ASSERT_OK(res, name) ({ !stub_check((res) != 0, name, "not ok (" #res ")"); })
+#define ASSERT_OK_PTR(ptr, name) ({ !stub_check(!(ptr) || libbpf_get_error(ptr), name, "NULL/error pointer"); })
+#define ASSERT_GE(a, b, name) ({ !stub_check(!((a) >= (b)), name, #a " < " #b); })
+#define ASSERT_FALSE(x, name) ({ !stub_check(!!(x), name, #x " is true"); })
 
 static inline bool test__start_subtest(const char *name)
 {

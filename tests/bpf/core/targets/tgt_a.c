@@ -134,6 +134,21 @@ KEEP(enum e_cross, e_cross);
 KEEP(enum e_cross64, e_cross64);
 KEEP(enum e_u32, e_u32);
 
+/* ---------------------------------------------------------------- ldx */
+struct lx {
+	long pad0;
+	unsigned int ul;                  /* unsigned long locally: load size 8 -> 4 */
+	int sl;                           /* long locally: signed, poisoned */
+	unsigned char ui;                 /* unsigned int locally: 4 -> 1 */
+	short sc;                         /* char locally: signed, poisoned */
+	long pad1;
+	int same;
+	char *ptr;                        /* void * locally */
+	unsigned long long st;            /* unsigned short locally: store size 2 -> 8 */
+	unsigned int st_imm;
+};
+KEEP(struct lx, lx);
+
 /* ------------------------------------------------------------ flavors */
 struct fl___kern {                        /* matches local fl, fl___v1, fl___v2 */
 	long c;
@@ -242,6 +257,16 @@ int main(void)
 	ERROR("enumval_value", "enum e_u32::EU_HI");
 	ENUMV("enum e_u32::EU_LO", EU_LO);
 	ENUMV_ABSENT("enum e_gone::EG_1");
+
+	GROUP("ldx");
+	LDX_INT("struct lx.ul", struct lx, ul, 8, 0);
+	LDX_INT("struct lx.sl", struct lx, sl, 8, 1);
+	LDX_INT("struct lx.ui", struct lx, ui, 4, 0);
+	LDX_INT("struct lx.sc", struct lx, sc, 1, 1);
+	LDX_INT("struct lx.same", struct lx, same, 4, 1);
+	V("byte_off", "struct lx.ptr", offsetof(struct lx, ptr));
+	LDX_INT("struct lx.st", struct lx, st, 2, 0);
+	LDX_INT("struct lx.st_imm", struct lx, st_imm, 4, 0);
 
 	GROUP("flavors");
 	INT_FIELD("struct fl___v1.a", struct fl___kern, a);

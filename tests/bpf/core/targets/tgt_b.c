@@ -102,6 +102,19 @@ KEEP(enum e_cross, e_cross);
 KEEP(enum e_cross64, e_cross64);
 KEEP(enum e_u32, e_u32);
 
+/* ---------------------------------------------------------------- ldx */
+struct lx {
+	unsigned long ul;                 /* same size: no adjustment */
+	unsigned short sl;                /* long locally: sizes differ, local signed: poisoned */
+	int ui;                           /* unsigned int locally: same size, sign ignored */
+	unsigned char sc;                 /* char locally: same size */
+	long same;                        /* int locally: signed, poisoned */
+	int ptr;                          /* pointer locally: incompatible, no match */
+	unsigned char st;                 /* unsigned short locally: 2 -> 1 */
+	/* st_imm is gone */
+};
+KEEP(struct lx, lx);
+
 /* ------------------------------------------------------------ flavors */
 struct fl {                               /* plain name */
 	int b;
@@ -192,6 +205,16 @@ int main(void)
 	ENUMV_ABSENT("enum e_u32::EU_HI");
 	ENUMV("enum e_u32::EU_LO", (int64_t)(int32_t)EU_LO);
 	ENUMV_ABSENT("enum e_gone::EG_1");
+
+	GROUP("ldx");
+	LDX_INT("struct lx.ul", struct lx, ul, 8, 0);
+	LDX_INT("struct lx.sl", struct lx, sl, 8, 1);
+	LDX_INT("struct lx.ui", struct lx, ui, 4, 0);
+	LDX_INT("struct lx.sc", struct lx, sc, 1, 1);
+	LDX_INT("struct lx.same", struct lx, same, 4, 1);
+	POISON("byte_off", "struct lx.ptr");
+	LDX_INT("struct lx.st", struct lx, st, 2, 0);
+	POISON("byte_off", "struct lx.st_imm");
 
 	GROUP("flavors");
 	INT_FIELD("struct fl___v1.b", struct fl, b);
