@@ -156,4 +156,71 @@ case $JSON_SAME in "NOT valid JSON") W_JSON=" [WARNING: btftool json output is N
 echo "dump raw: btftool $(ms "$D_RAW_A") ms, bpftool $(ms "$D_RAW_B") ms, ratio ${R_RAW}x (target ${T_DUMP}x) $V_RAW$W_RAW"
 echo "dump json: btftool $(ms "$D_JSON_A") ms, bpftool $(ms "$D_JSON_B") ms, ratio ${R_JSON}x (target ${T_DUMP}x) $V_JSON$W_JSON"
 echo "peak memory: btftool delta $(mib $M_DELTA) MiB, BTF $(mib $((BTF_BYTES / 1024))) MiB, ${R_MEM}x (target <= ${T_MEM}x) $V_MEM; bpftool max RSS $(mib "$M_BPF") MiB"
+# ---- 4. layout view and diff vs pahole (what users run today) ----------------
+# Layout of every struct of FILE: `btftool dump FILE --format layout` vs
+# `pahole -F btf FILE` (target >= 2x).  Diff of two real kernels (Debian
+# 6.1-new vs 6.12 from the kernels MANIFEST, or BENCH_DIFF_OLD/NEW): raw BTF
+# is extracted first so neither side pays for decompression; `btftool diff
+# OLD NEW` vs `pahole -F btf` of both files plus `diff -u` (target >= 5x).
+#   BENCH_DIFF_RUNS=5               runs per diff command (interleaved)
+T_LAYOUT=2 T_DIFF=5
+DRUNS=${BENCH_DIFF_RUNS:-5}
+PAHOLE=$(command -v pahole || true)
+KMANIFEST=${BTFX_KERNELS:-$HOME/.cache/btfx/kernels}/MANIFEST
+kimg() { awk -v k="$1" '$1==k{print $2}' "$KMANIFEST" 2>/dev/null; }
+rm -f "$W"/lay_*.times "$W"/dif_*.times
+D_LAY_A=NA D_LAY_B=NA D_DIF_A=NA D_DIF_B=NA LAY_NOTE="" DIF_NOTE=""
+if [ -z "$PAHOLE" ]; then
+	LAY_NOTE=" [pahole not installed]" DIF_NOTE=" [pahole not installed]"
+else
+	LAY_A=("$BTFTOOL" dump "$FILE" --format layout)
+	LAY_B=("$PAHOLE" -F btf "$FILE")
+	"${LAY_A[@]}" >"$W/layout.btftool" 2>/dev/null
+	"${LAY_B[@]}" >"$W/layout.pahole" 2>/dev/null
+	N_LAY_A=$(grep -c '^struct .* {$' "$W/layout.btftool") N_LAY_B=$(grep -c '^struct .* {$' "$W/layout.pahole")
+	LAY_NOTE=" ($N_LAY_A structs, pahole $N_LAY_B)"
+	for i in 1 2; do "${LAY_A[@]}" >/dev/null 2>&1; "${LAY_B[@]}" >/dev/null 2>&1; done
+	for ((i = 0; i < RUNS; i++)); do
+		if ((i % 2 == 0)); then wall lay_a "${LAY_A[@]}"; wall lay_b "${LAY_B[@]}"
+		else wall lay_b "${LAY_B[@]}"; wall lay_a "${LAY_A[@]}"; fi
+	done
+	D_LAY_A=$(median <"$W/lay_a.times") D_LAY_B=$(median <"$W/lay_b.times")
+
+	DOLD=${BENCH_DIFF_OLD:-$(kimg 6.1-new)} DNEW=${BENCH_DIFF_NEW:-$(kimg 6.12)}
+	if [ -n "$DOLD" ] && [ -n "$DNEW" ] && [ -r "$DOLD" ] && [ -r "$DNEW" ] &&
+	   "$BTFTOOL" dump "$DOLD" --format btf -o "$W/diff_old.btf" 2>/dev/null &&
+	   "$BTFTOOL" dump "$DNEW" --format btf -o "$W/diff_new.btf" 2>/dev/null; then
+		# diff(1) convention: exit 1 means "differences", not failure
+		dif_a() { "$BTFTOOL" diff "$W/diff_old.btf" "$W/diff_new.btf"; [ $? -le 1 ]; }
+		dif_b() {
+			"$PAHOLE" -F btf "$W/diff_old.btf" >"$W/pahole_old.txt" 2>/dev/null &&
+			"$PAHOLE" -F btf "$W/diff_new.btf" >"$W/pahole_new.txt" 2>/dev/null || return 1
+			diff -u "$W/pahole_old.txt" "$W/pahole_new.txt"; [ $? -le 1 ]
+		}
+		dif_a >"$W/diff.btftool" 2>/dev/null; dif_b >"$W/diff.pahole" 2>/dev/null
+		DIF_NOTE=" ($(basename "$DOLD") vs $(basename "$DNEW"): btftool $(wc -l <"$W/diff.btftool") lines, diff -u $(wc -l <"$W/diff.pahole") lines)"
+		dif_a >/dev/null 2>&1; dif_b >/dev/null 2>&1
+		for ((i = 0; i < DRUNS; i++)); do
+			if ((i % 2 == 0)); then wall dif_a dif_a; wall dif_b dif_b
+			else wall dif_b dif_b; wall dif_a dif_a; fi
+		done
+		D_DIF_A=$(median <"$W/dif_a.times") D_DIF_B=$(median <"$W/dif_b.times")
+	else
+		DIF_NOTE=" [no kernel pair: set BENCH_DIFF_OLD/NEW or run testdata/fetch-kernels.sh]"
+	fi
+fi
+for k in lay_a lay_b dif_a dif_b; do
+	[ -z "${FAILS[$k]:-}" ] || echo "  ERROR: $k exited non-zero: $(head -c 300 "$W/$k.err")"
+done
+R_LAY=$(ratio "$D_LAY_B" "$D_LAY_A") R_DIF=$(ratio "$D_DIF_B" "$D_DIF_A")
+[ -z "${FAILS[lay_a]:-}${FAILS[lay_b]:-}" ] || R_LAY=NA
+[ -z "${FAILS[dif_a]:-}${FAILS[dif_b]:-}" ] || R_DIF=NA
+V_LAY=$(verdict "$R_LAY" ">=" $T_LAYOUT) V_DIF=$(verdict "$R_DIF" ">=" $T_DIFF)
+echo
+printf '%-34s %12s %14s %8s %8s  %s\n' "measure (median)" "btftool" "pahole" "ratio" "target" "result"
+printf '%-34s %12s %14s %8s %8s  %s\n' "layout of every struct ($RUNS runs)" "$(ms "$D_LAY_A") ms" "$(ms "$D_LAY_B") ms" "${R_LAY}x" ">=${T_LAYOUT}x" "$V_LAY"
+printf '%-34s %12s %14s %8s %8s  %s\n' "diff two kernels ($DRUNS runs)" "$(ms "$D_DIF_A") ms" "$(ms "$D_DIF_B") ms" "${R_DIF}x" ">=${T_DIFF}x" "$V_DIF"
+echo
+echo "layout view: btftool $(ms "$D_LAY_A") ms, pahole -F btf $(ms "$D_LAY_B") ms, ratio ${R_LAY}x (target ${T_LAYOUT}x) $V_LAY$LAY_NOTE"
+echo "diff: btftool $(ms "$D_DIF_A") ms, pahole -F btf x2 + diff -u $(ms "$D_DIF_B") ms, ratio ${R_DIF}x (target ${T_DIFF}x) $V_DIF$DIF_NOTE"
 exit 0

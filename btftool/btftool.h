@@ -29,6 +29,8 @@ int cmd_header(int argc, char **argv);
 int cmd_core(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_load(int argc, char **argv);
+int cmd_minimize(int argc, char **argv);
+int cmd_sanitize(int argc, char **argv);
 
 struct out;
 /* dump --format layout (layout.c): ids selected, or every named struct/union */

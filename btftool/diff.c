@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "btfx/diff.h"
+#include "btfx/object.h"
 #include "btftool.h"
 #include "out.h"
 
@@ -302,7 +303,10 @@ static void json_change(struct out *o, const struct btfx_diff_entry *e)
 	out_char(o, '}');
 }
 
-static void render_json(struct out *o, const struct btfx_diff *d, const char *oldp, const char *newp, bool stat)
+static void json_object(struct out *o, const struct btfx_obj *obj, const struct btfx_diff_obj *x, bool stat);
+
+static void render_json(struct out *o, const struct btfx_diff *d, const char *oldp, const char *newp, bool stat,
+			const struct btfx_obj *obj, const struct btfx_diff_obj *x)
 {
 	out_lit(o, "{\"schema\":\"btfx-diff\",\"version\":1,\"old\":");
 	out_json_str(o, oldp);
@@ -338,7 +342,241 @@ static void render_json(struct out *o, const struct btfx_diff *d, const char *ol
 			out_lit(o, "]}");
 		out_char(o, ']');
 	}
+	if (x)
+		json_object(o, obj, x, stat);
 	out_lit(o, "}\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* --for-object: the relocations of a BPF object, OLD -> NEW           */
+/* ------------------------------------------------------------------ */
+
+struct where {
+	const char *sec, *prog, *file;
+	uint32_t insn, line;
+};
+
+static void relo_where(const struct btfx_obj *obj, const struct btfx_core_relo_rec *r, struct where *w)
+{
+	size_t ns;
+	const struct btfx_obj_sec *secs = btfx_obj_secs(obj, &ns);
+	uint32_t idx = r->insn_off / 8;
+	const struct btfx_obj_prog *p = btfx_obj_prog_at(obj, r->sec, idx);
+	const struct btfx_line_info *l = btfx_obj_line_at(obj, r->sec, r->insn_off);
+
+	w->sec = r->sec < ns ? secs[r->sec].name : "?";
+	w->prog = p ? p->name : w->sec;
+	w->insn = p ? idx - p->first_insn : idx;
+	w->file = l ? l->file : NULL;
+	w->line = l ? l->line_nr : 0;
+}
+
+static const char *status_str(enum btfx_core_status s)
+{
+	return s == BTFX_CORE_OK ? "ok" : s == BTFX_CORE_POISONED ? "poisoned" : "error";
+}
+
+static void value_text(struct out *o, const struct btfx_core_result *res)
+{
+	if (res->status == BTFX_CORE_ERROR)
+		out_lit(o, "ERROR");
+	else if (res->status == BTFX_CORE_POISONED)
+		out_lit(o, "POISON");
+	else
+		out_u64(o, res->new_val);
+}
+
+static bool same_value(const struct btfx_core_result *a, const struct btfx_core_result *b)
+{
+	return a->status == b->status && (a->status != BTFX_CORE_OK || a->new_val == b->new_val);
+}
+
+static const char *relo_tag(const struct btfx_diff_relo *dr)
+{
+	return dr->affected ? btfx_diff_core_str(dr->core) : "unchanged";
+}
+
+static void render_relos(struct dr *r, const struct btfx_obj *obj, const struct btfx_diff_obj *x, const char *objp,
+			 bool list)
+{
+	struct out *o = r->o;
+	size_t nrelo;
+	const struct btfx_core_relo_rec *relos = btfx_obj_core_relos(obj, &nrelo);
+	const struct btfx_diff *d = x->diff;
+	bool first = true;
+
+	if (list) {
+		if (d->nr_entries)
+			out_char(o, '\n');
+		col(r, C_BOLD);
+		out_printf(o, "CO-RE relocations of %s: %zu, on %zu type%s (value on OLD -> NEW)\n", objp, x->nr_relos,
+			   x->nr_types, x->nr_types == 1 ? "" : "s");
+		if (x->nr_selected != x->nr_relos)
+			out_printf(o, "  (%zu selected by -t/--kind)\n", x->nr_selected);
+		col(r, C_RESET);
+	}
+	for (size_t i = 0; list && i < x->nr_relos; i++) {
+		const struct btfx_diff_relo *dr = &x->relos[i];
+		const struct btfx_core_relo_rec *rec = &relos[i];
+		struct where w;
+
+		if (!dr->selected)
+			continue;
+		relo_where(obj, rec, &w);
+		out_printf(o, "  #%zu %s+%u", i, w.prog, w.insn);
+		if (w.file) {
+			const char *b = strrchr(w.file, '/');
+			out_printf(o, " %s:%u", b ? b + 1 : w.file, w.line);
+		}
+		out_printf(o, " %s ", btfx_core_kind_str(rec->kind));
+		out_str(o, dr->spec_err ? rec->access_str : dr->path);
+		out_lit(o, ": ");
+		value_text(o, &dr->old_res);
+		if (!same_value(&dr->old_res, &dr->new_res)) {
+			out_lit(o, " -> ");
+			value_text(o, &dr->new_res);
+		}
+		out_lit(o, "  ");
+		col(r, dr->affected ? core_color(dr->core) : C_DIM);
+		out_char(o, '[');
+		out_str(o, relo_tag(dr));
+		out_char(o, ']');
+		col(r, C_RESET);
+		out_char(o, '\n');
+		if (dr->spec_err)
+			out_printf(o, "      local spec: %s\n", dr->spec_err);
+		for (size_t k = 0; k < dr->nr_changes; k++) {
+			const struct btfx_diff_entry *e = &d->entries[dr->changes[k]];
+			out_lit(o, "      ");
+			out_str(o, e->path ? e->path : e->type_name);
+			out_printf(o, ": %s (%s)\n", btfx_diff_change_str(e->change), btfx_diff_core_str(e->core));
+		}
+		if (dr->new_res.status != BTFX_CORE_OK && dr->new_res.reason[0] &&
+		    !(dr->old_res.status == dr->new_res.status && !strcmp(dr->old_res.reason, dr->new_res.reason)))
+			out_printf(o, "      on NEW: %s\n", dr->new_res.reason);
+		if (dr->old_res.status != BTFX_CORE_OK && dr->old_res.reason[0])
+			out_printf(o, "      on OLD: %s\n", dr->old_res.reason);
+	}
+	out_printf(o, "%s: %zu of %zu %sCO-RE relocation%s affected", objp, x->nr_affected, x->nr_selected,
+		   x->nr_selected != x->nr_relos ? "selected " : "", x->nr_selected == 1 ? "" : "s");
+	for (int c = 0; c < BTFX_DIFF_CORE__NR; c++)
+		if (x->per_core[c]) {
+			out_printf(o, "%s%zu ", first ? " (" : ", ", x->per_core[c]);
+			col(r, core_color(c));
+			out_str(o, btfx_diff_core_str(c));
+			col(r, C_RESET);
+			first = false;
+		}
+	if (!first)
+		out_char(o, ')');
+	if (x->nr_broken)
+		out_printf(o, "; %zu that relocate%s on OLD %s poisoned or fail%s on NEW\n", x->nr_broken,
+			   x->nr_broken == 1 ? "s" : "", x->nr_broken == 1 ? "is" : "are", x->nr_broken == 1 ? "s" : "");
+	else if (x->nr_affected)
+		out_lit(o, "; all that relocate on OLD still relocate on NEW\n");
+	else
+		out_lit(o, ": nothing the program uses changed\n");
+}
+
+static void json_result_obj(struct out *o, const struct btfx_core_result *res, uint32_t kind)
+{
+	out_lit(o, "{\"status\":");
+	out_json_str(o, status_str(res->status));
+	if (res->status == BTFX_CORE_OK)
+		out_printf(o, ",\"value\":%llu", (unsigned long long)res->new_val);
+	if (kind == BTFX_CORE_FIELD_BYTE_OFFSET && res->status == BTFX_CORE_OK && res->new_sz)
+		out_printf(o, ",\"size\":%u", res->new_sz);
+	if (res->targ_spec_str[0]) {
+		out_lit(o, ",\"target_spec\":");
+		out_json_str(o, res->targ_spec_str);
+	}
+	if (res->status != BTFX_CORE_OK && res->reason[0]) {
+		out_lit(o, ",\"reason\":");
+		out_json_str(o, res->reason);
+	}
+	out_char(o, '}');
+}
+
+static void json_object(struct out *o, const struct btfx_obj *obj, const struct btfx_diff_obj *x, bool stat)
+{
+	size_t nrelo;
+	const struct btfx_core_relo_rec *relos = btfx_obj_core_relos(obj, &nrelo);
+
+	out_lit(o, ",\"object\":{\"path\":");
+	out_json_str(o, btfx_obj_path(obj));
+	out_printf(o, ",\"relocations\":%zu,\"selected\":%zu,\"types\":%zu,\"affected\":%zu,\"broken\":%zu,"
+		   "\"by_core\":{", x->nr_relos, x->nr_selected, x->nr_types, x->nr_affected, x->nr_broken);
+	for (int c = 0; c < BTFX_DIFF_CORE__NR; c++) {
+		if (c)
+			out_char(o, ',');
+		out_json_str(o, btfx_diff_core_str(c));
+		out_printf(o, ":%zu", x->per_core[c]);
+	}
+	out_lit(o, "}}");
+	if (stat)
+		return;
+	out_lit(o, ",\"relocations\":[");
+	for (size_t i = 0, n = 0; i < x->nr_relos; i++) {
+		const struct btfx_diff_relo *dr = &x->relos[i];
+		const struct btfx_core_relo_rec *rec = &relos[i];
+		struct where w;
+
+		if (!dr->selected)
+			continue;
+		relo_where(obj, rec, &w);
+		out_printf(o, "%s{\"index\":%zu,\"section\":", n++ ? "," : "", i);
+		out_json_str(o, w.sec);
+		out_lit(o, ",\"program\":");
+		out_json_str(o, w.prog);
+		out_printf(o, ",\"insn\":%u", w.insn);
+		if (w.file) {
+			out_lit(o, ",\"file\":");
+			out_json_str(o, w.file);
+			out_printf(o, ",\"line\":%u", w.line);
+		}
+		out_lit(o, ",\"kind\":");
+		out_json_str(o, btfx_core_kind_str(rec->kind));
+		out_lit(o, ",\"access\":");
+		out_json_str(o, rec->access_str);
+		if (dr->spec_err) {
+			out_lit(o, ",\"spec_error\":");
+			out_json_str(o, dr->spec_err);
+		} else {
+			out_lit(o, ",\"type_kind\":");
+			out_json_str(o, dr->type_kind ? btfx_diff_kind_str(dr->type_kind) : "");
+			out_lit(o, ",\"type\":");
+			out_json_str(o, dr->type_name);
+			out_lit(o, ",\"path\":");
+			out_json_str(o, dr->path);
+		}
+		out_printf(o, ",\"affected\":%s,\"core\":", dr->affected ? "true" : "false");
+		out_json_str(o, btfx_diff_core_str(dr->core));
+		out_printf(o, ",\"values_differ\":%s,\"old\":", dr->engine_differs ? "true" : "false");
+		json_result_obj(o, &dr->old_res, rec->kind);
+		out_lit(o, ",\"new\":");
+		json_result_obj(o, &dr->new_res, rec->kind);
+		out_lit(o, ",\"changes\":[");
+		for (size_t k = 0; k < dr->nr_changes; k++) {
+			const struct btfx_diff_entry *e = &x->diff->entries[dr->changes[k]];
+			if (k)
+				out_char(o, ',');
+			out_lit(o, "{\"kind\":");
+			out_json_str(o, btfx_diff_kind_str(e->kind));
+			out_lit(o, ",\"name\":");
+			out_json_str(o, e->type_name);
+			out_printf(o, ",\"dup_index\":%u,\"change\":", e->dup_index);
+			out_json_str(o, btfx_diff_change_str(e->change));
+			out_lit(o, ",\"core\":");
+			out_json_str(o, btfx_diff_core_str(e->core));
+			if (e->path) {
+				out_lit(o, ",\"path\":");
+				out_json_str(o, e->path);
+			}
+			out_char(o, '}');
+		}
+		out_lit(o, "]}");
+	}
+	out_char(o, ']');
 }
 
 static int parse_kinds(const char *s, uint32_t *mask)
@@ -373,7 +611,7 @@ static void diff_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s diff OLD NEW [-B BASE_OLD] [--base-new BASE_NEW] [-t NAME]... [--kind KINDS]\n"
-		"                   [--json] [--stat] [--color[=auto|always|never]]\n"
+		"                   [--for-object OBJ] [--json] [--stat] [--color[=auto|always|never]]\n"
 		"  Types are matched by kind and name; members as CO-RE paths (sk_buff.len).\n"
 		"  -B BASE_OLD       base BTF of OLD (split BTF); also NEW's unless --base-new\n"
 		"  --base-new BASE   base BTF of NEW\n"
@@ -381,8 +619,10 @@ static void diff_usage(FILE *f)
 		"  --kind KINDS      comma list: struct,union,enum,typedef,int,float,func,var\n"
 		"  --stat            counts only\n"
 		"  --json            JSON (schema: docs/diff-json.md)\n"
-		"  --for-object OBJ  not available yet (needs .BTF.ext CO-RE records)\n"
-		"Exit status: 0 no differences, 1 differences, 2 trouble.\n",
+		"  --for-object OBJ  only what the CO-RE relocations of BPF object OBJ use, and\n"
+		"                    each relocation decided against OLD and NEW (value before/after)\n"
+		"Exit status: 0 no differences, 1 differences, 2 trouble.\n"
+		"  With --for-object: 0 nothing the object uses differs, 1 something does.\n",
 		prog_name);
 }
 
@@ -403,7 +643,9 @@ int cmd_diff(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *base_old = NULL, *base_new = NULL, *paths[2] = { NULL, NULL };
+	const char *base_old = NULL, *base_new = NULL, *paths[2] = { NULL, NULL }, *objp = NULL;
+	struct btfx_obj *obj = NULL;
+	struct btfx_diff_obj *x = NULL;
 	const char **names;
 	size_t nnames = 0;
 	struct btfx_diff_opts dopts = { .sz = sizeof(dopts) };
@@ -444,9 +686,7 @@ int cmd_diff(int argc, char **argv)
 			}
 			break;
 		case 'C': color = 0; break;
-		case 'F':
-			p_err("diff: --for-object is not available yet: it needs the .BTF.ext CO-RE reader");
-			goto done;
+		case 'F': objp = optarg; break;
 		case 'h': diff_usage(stdout); rc = EXIT_OK; goto done;
 		default: diff_usage(stderr); goto done;
 		}
@@ -476,7 +716,26 @@ int cmd_diff(int argc, char **argv)
 		}
 	dopts.names = names;
 	dopts.nr_names = nnames;
-	d = btfx_diff_new(btf[0], btf[1], &dopts, &err);
+	if (objp) {
+		size_t nrelo;
+		const struct btfx_core_relo_rec *relos;
+		obj = btfx_obj_open(objp, &err);
+		if (!obj) {
+			p_btfx_err(&err);
+			goto done;
+		}
+		relos = btfx_obj_core_relos(obj, &nrelo);
+		if (!nrelo)
+			p_err("diff: %s has no CO-RE relocations (no .BTF.ext CO-RE records)", objp);
+		x = btfx_diff_for_relos(btf[0], btf[1], btfx_obj_btf(obj), relos, nrelo, &dopts, &err);
+		if (!x) {
+			p_btfx_err(&err);
+			goto done;
+		}
+		d = x->diff;
+	} else {
+		d = btfx_diff_new(btf[0], btf[1], &dopts, &err);
+	}
 	if (!d) {
 		p_btfx_err(&err);
 		goto done;
@@ -487,18 +746,24 @@ int cmd_diff(int argc, char **argv)
 	r.o = &o;
 	r.color = color > 0 && !json;
 	if (json)
-		render_json(&o, d, paths[0], paths[1], stat);
+		render_json(&o, d, paths[0], paths[1], stat, obj, x);
 	else if (stat)
 		render_stat(&r, d);
 	else
 		render_text(&r, d);
+	if (x && !json)
+		render_relos(&r, obj, x, objp, !stat);
 	if (out_close(&o)) {
 		p_err("stdout: write error");
 		goto done;
 	}
-	rc = d->nr_entries ? EXIT_NEGATIVE : EXIT_OK;
+	rc = d->nr_entries || (x && x->nr_affected) ? EXIT_NEGATIVE : EXIT_OK;
 done:
-	btfx_diff_free(d);
+	if (x)
+		btfx_diff_obj_free(x);
+	else
+		btfx_diff_free(d);
+	btfx_obj_free(obj);
 	btfx_free(btf[0]);
 	btfx_free(btf[1]);
 	btfx_free(base[0]);

@@ -10,11 +10,14 @@
  * its CO-RE records) and selects kernel types by CO-RE essential name, see
  * btfx_emit_roots_from_local() and docs/header.md.
  *
- * Speed: the input is opened with structural checks only and the emitter
- * (which bounds-checks every reference) runs while a second thread
- * validates the same blob with the kernel's rules; the header is written
- * only when validation passed, so the result is what a validated open
- * would give, in about the time of the emitter alone.
+ * Speed: raw BTF input (/sys/kernel/btf/vmlinux, the common case) is opened
+ * with structural checks only and the emitter (which bounds-checks every
+ * reference) runs while a second thread validates the same blob with the
+ * kernel's rules; the header is written only when validation passed, so
+ * the result is what a validated open gives, in about the time of the
+ * emitter alone.  Other inputs (ELF, vmlinuz, modules, BPF objects) are
+ * opened as every command opens them: decompression or ELF parsing
+ * dominates there.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -198,6 +201,20 @@ static void *validate_thread(void *arg)
 	return NULL;
 }
 
+/* Does path hold raw BTF (the magic, either byte order)? */
+static bool is_raw_btf(const char *path)
+{
+	unsigned char m[2];
+	FILE *f = fopen(path ? path : "/sys/kernel/btf/vmlinux", "rb");
+	bool raw = false;
+
+	if (f) {
+		raw = fread(m, 1, 2, f) == 2 && ((m[0] == 0x9f && m[1] == 0xeb) || (m[0] == 0xeb && m[1] == 0x9f));
+		fclose(f);
+	}
+	return raw;
+}
+
 /* open_btf() with structural checks only */
 static struct btfx *open_fast(const char *path, const char *base_path, struct btfx **base_out,
 			     struct btfx_error *err)
@@ -313,19 +330,27 @@ int cmd_header(int argc, char **argv)
 		goto done;
 	}
 
-	btf = open_fast(file, base_path, &base, &err);
-	if (!btf) {
-		rc = p_btfx_err(&err);
-		goto done;
-	}
-	val.btf = btf;
-	val.base = base;
-	if (pthread_create(&vthread, NULL, validate_thread, &val) == 0) {
-		vstarted = true;
+	if (is_raw_btf(file) && (!base_path || is_raw_btf(base_path))) {
+		btf = open_fast(file, base_path, &base, &err);
+		if (!btf) {
+			rc = p_btfx_err(&err);
+			goto done;
+		}
+		val.btf = btf;
+		val.base = base;
+		if (pthread_create(&vthread, NULL, validate_thread, &val) == 0) {
+			vstarted = true;
+		} else {
+			validate_thread(&val);
+			if (val.failed) {
+				rc = p_btfx_err(&val.err);
+				goto done;
+			}
+		}
 	} else {
-		validate_thread(&val);
-		if (val.failed) {
-			rc = p_btfx_err(&val.err);
+		btf = open_btf(file, base_path, &base, &err);
+		if (!btf) {
+			rc = p_btfx_err(&err);
 			goto done;
 		}
 	}

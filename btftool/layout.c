@@ -20,6 +20,28 @@
 
 #define COMMENT_COL 56
 
+/*
+ * Speed: a struct layout is mostly member lines, so they are assembled in a
+ * line buffer (one out_bytes() per line), and the declaration of each
+ * member type is computed once per type id (cache below) instead of once
+ * per member.
+ */
+#define LINE_MAX_BUF 4096
+
+/* a member type's declaration, split around the member name */
+struct dcache {
+	const char *tcol;  /* pahole's type column: trailing spaces cut, "**" as "* *" */
+	const char *pre;   /* declarator before the name: "(*", "*" after the column... */
+	const char *suf;   /* after the name: "[16]", ")(struct sk_buff *)" */
+	uint32_t tlen, plen, slen;
+};
+
+struct chunk {
+	struct chunk *next;
+	size_t used;
+	char data[65536 - 2 * sizeof(size_t)];
+};
+
 struct lr {
 	struct out *o;
 	const struct btfx *btf;
@@ -27,50 +49,118 @@ struct lr {
 	size_t cap;
 	size_t col;
 	size_t comment_col; /* pahole: 56, 54 in a union */
+	size_t len;         /* bytes in line */
+	char line[LINE_MAX_BUF];
+	struct dcache **dc; /* by type id, lazily */
+	struct chunk *mem;
 };
+
+static void flush_line(struct lr *r)
+{
+	out_bytes(r->o, r->line, r->len);
+	r->len = 0;
+}
+
+/* room for n more bytes in the line (n <= LINE_MAX_BUF) */
+static inline char *room(struct lr *r, size_t n)
+{
+	if (r->len + n > sizeof(r->line))
+		flush_line(r);
+	return r->line + r->len;
+}
 
 static void put(struct lr *r, const char *s, size_t n)
 {
-	out_bytes(r->o, s, n);
+	if (n > sizeof(r->line)) {
+		flush_line(r);
+		out_bytes(r->o, s, n);
+	} else {
+		memcpy(room(r, n), s, n);
+		r->len += n;
+	}
 	r->col += n;
+}
+
+static inline void put_c(struct lr *r, char c)
+{
+	*room(r, 1) = c;
+	r->len++;
+	r->col++;
 }
 
 static void puts_(struct lr *r, const char *s) { put(r, s, strlen(s)); }
 
 static void indent(struct lr *r, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		out_char(r->o, '\t');
+	if (n > 64)
+		n = 64;
+	memset(room(r, n), '\t', n);
+	r->len += n;
 	r->col = 8 * n;
 }
 
 static void pad_to(struct lr *r, size_t col)
 {
-	static const char sp[] = "                                                                ";
-	while (r->col < col) {
-		size_t n = col - r->col < sizeof(sp) - 1 ? col - r->col : sizeof(sp) - 1;
-		out_bytes(r->o, sp, n);
-		r->col += n;
+	if (r->col < col) {
+		size_t n = col - r->col;
+		if (n > 256)
+			n = 256;
+		memset(room(r, n), ' ', n);
+		r->len += n;
+		r->col = col;
 	}
 }
 
+static void *lr_alloc(struct lr *r, size_t n)
+{
+	struct chunk *c = r->mem;
+
+	n = (n + 7) & ~(size_t)7;
+	if (n > sizeof(c->data))
+		return NULL;
+	if (!c || sizeof(c->data) - c->used < n) {
+		c = malloc(sizeof(*c));
+		if (!c)
+			return NULL;
+		c->next = r->mem;
+		c->used = 0;
+		r->mem = c;
+	}
+	c->used += n;
+	return c->data + c->used - n;
+}
+
 /* v right-aligned in w columns (printf "%*llu" without printf) */
-static void num(struct lr *r, uint64_t v, int w)
+/* digits of v at p, right-aligned in w columns; returns the length */
+static inline size_t digits(char *p, uint64_t v, unsigned w)
 {
 	char tmp[24];
-	int i = sizeof(tmp);
+	unsigned i = sizeof(tmp), n;
 	do {
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	while ((int)sizeof(tmp) - i < w)
-		tmp[--i] = ' ';
-	put(r, tmp + i, sizeof(tmp) - (size_t)i);
+	n = (unsigned)sizeof(tmp) - i;
+	if (n < w) {
+		memset(p, ' ', w - n);
+		p += w - n;
+	}
+	memcpy(p, tmp + i, n);
+	return n < w ? w : n;
+}
+
+/* v right-aligned in w columns (printf "%*llu" without printf) */
+static void num(struct lr *r, uint64_t v, unsigned w)
+{
+	size_t n = digits(room(r, 24 + w), v, w);
+	r->len += n;
+	r->col += n;
 }
 
 static void newline(struct lr *r)
 {
-	out_char(r->o, '\n');
+	put_c(r, '\n');
+	flush_line(r);
 	r->col = 0;
 }
 
@@ -89,64 +179,117 @@ static const char *decl(struct lr *r, uint32_t id, const char *name, size_t *spl
 	return r->buf;
 }
 
+#define NAME_MARK "\x01" /* never in a BTF name: where the member name goes */
+
+/* the declaration of type id split for member lines, computed once */
+static const struct dcache *dcache(struct lr *r, uint32_t id)
+{
+	size_t split = 0, len, tl, k, n;
+	const char *d, *mark;
+	struct dcache *c;
+	char *p;
+
+	if (!r->dc) {
+		r->dc = calloc(btfx_type_cnt(r->btf) + 1, sizeof(*r->dc));
+		if (!r->dc)
+			return NULL;
+	}
+	if (id < btfx_type_cnt(r->btf) && r->dc[id])
+		return r->dc[id];
+	d = decl(r, id, NAME_MARK, &split);
+	len = strlen(d);
+	mark = strchr(d + (split <= len ? split : len), NAME_MARK[0]);
+	if (!mark || split > len)
+		return NULL;
+	tl = split;
+	while (tl && d[tl - 1] == ' ')
+		tl--;
+	/* room for the column with "* *" spacing (at most 2x) and the rest */
+	c = lr_alloc(r, sizeof(*c) + 2 * tl + len + 3);
+	if (!c)
+		return NULL;
+	p = (char *)(c + 1);
+	c->tcol = p;
+	for (k = 0, n = 0; k < tl; k++) {
+		p[n++] = d[k];
+		if (d[k] == '*' && k + 1 < tl && d[k + 1] == '*')
+			p[n++] = ' ';
+	}
+	p[n++] = 0;
+	c->tlen = (uint32_t)(n - 1);
+	c->pre = p + n;
+	c->plen = (uint32_t)(mark - (d + split));
+	memcpy(p + n, d + split, c->plen);
+	n += c->plen;
+	p[n++] = 0;
+	c->suf = p + n;
+	c->slen = (uint32_t)(len - (size_t)(mark + 1 - d));
+	memcpy(p + n, mark + 1, c->slen + 1);
+	if (id < btfx_type_cnt(r->btf))
+		r->dc[id] = c;
+	return c;
+}
+
+/* the offset/size comment at the comment column (or one space after the text) */
 static void comment(struct lr *r, uint64_t off, uint64_t size)
 {
-	if (r->col < r->comment_col)
-		pad_to(r, r->comment_col);
-	put(r, " /* ", 4);
-	num(r, off, 5);
-	put(r, " ", 1);
-	num(r, size, 5);
-	put(r, " */", 3);
+	size_t pad = r->col < r->comment_col ? r->comment_col - r->col : 0, n;
+	char *p;
+
+	if (pad > 256)
+		pad = 256;
+	p = room(r, pad + 4 + 24 + 1 + 24 + 3);
+	memset(p, ' ', pad);
+	n = pad;
+	memcpy(p + n, " /* ", 4);
+	n += 4;
+	n += digits(p + n, off, 5);
+	p[n++] = ' ';
+	n += digits(p + n, size, 5);
+	memcpy(p + n, " */", 3);
+	n += 3;
+	r->len += n;
+	r->col += n;
 }
 
 static void member_line(struct lr *r, const struct btfx_lay_item *it)
 {
 	int width = 26 - 8 * (int)it->depth;
-	size_t split = 0, len;
-	const char *d = decl(r, it->type_id, it->name, &split);
-	int n;
+	const struct dcache *c = dcache(r, it->type_id);
+	const char *name = it->name ? it->name : "";
 
 	if (width < 0)
 		width = -width;
 	indent(r, it->depth + 1u);
-	len = strlen(d);
-	if (split > len)
-		split = len;
-	/* type column without its trailing space */
-	{
-		size_t tl = split;
-		while (tl && d[tl - 1] == ' ')
-			tl--;
-		/* pahole writes pointer stars apart: "struct hlist_node * *" */
-		for (size_t k = 0; k < tl; k++) {
-			put(r, d + k, 1);
-			if (d[k] == '*' && k + 1 < tl && d[k + 1] == '*')
-				put(r, " ", 1);
-		}
+	if (c) {
+		put(r, c->tcol, c->tlen);
 		pad_to(r, 8 * (it->depth + 1u) + (size_t)width);
-		put(r, " ", 1);
-	}
-	/* a flexible array member ends the struct: pahole writes it "[]" */
-	if ((it->flags & BTFX_LAY_F_LAST) && !it->size && len - split >= 3 && !strcmp(d + len - 3, "[0]")) {
-		put(r, d + split, len - split - 2);
-		put(r, "]", 1);
+		put_c(r, ' ');
+		put(r, c->pre, c->plen);
+		put(r, name, strlen(name));
+		/* a flexible array member ends the struct: pahole writes it "[]" */
+		if ((it->flags & BTFX_LAY_F_LAST) && !it->size && c->slen >= 3 && !strcmp(c->suf + c->slen - 3, "[0]")) {
+			put(r, c->suf, c->slen - 2);
+			put_c(r, ']');
+		} else {
+			put(r, c->suf, c->slen);
+		}
 	} else {
-		put(r, d + split, len - split);
+		put(r, "?", 1);
 	}
 	if (it->bit_size) {
-		put(r, ":", 1);
+		put_c(r, ':');
 		num(r, it->bit_size, 0);
 	}
-	put(r, ";", 1);
+	put_c(r, ';');
 	if (it->bit_size) {
 		if (r->col < r->comment_col)
 			pad_to(r, r->comment_col);
 		put(r, " /* ", 4);
 		num(r, it->offset, 5);
-		put(r, ":", 1);
+		put_c(r, ':');
 		num(r, it->bit_pos, 2);
-		put(r, " ", 1);
+		put_c(r, ' ');
 		num(r, it->size, 2);
 		put(r, " */", 3);
 	} else {
@@ -154,27 +297,40 @@ static void member_line(struct lr *r, const struct btfx_lay_item *it)
 	}
 	newline(r);
 	if (it->tail_padding) {
-		char t2[96];
 		newline(r);
 		indent(r, it->depth + 1u);
-		n = snprintf(t2, sizeof(t2), "/* XXX last struct has %llu byte%s of padding */",
-			     (unsigned long long)it->tail_padding, it->tail_padding == 1 ? "" : "s");
-		put(r, t2, (size_t)n);
+		put(r, "/* XXX last struct has ", 23);
+		num(r, it->tail_padding, 0);
+		puts_(r, it->tail_padding == 1 ? " byte of padding */" : " bytes of padding */");
 		newline(r);
 		newline(r);
 	}
 }
 
+/* fmt with each '#' replaced by the next number of v (no printf: it was a
+ * fifth of the run time with one call per summary line) */
+static void fmt(struct lr *r, const char *f, const uint64_t *v)
+{
+	while (*f) {
+		const char *h = strchr(f, '#');
+		size_t n = h ? (size_t)(h - f) : strlen(f);
+		put(r, f, n);
+		f += n;
+		if (*f == '#') {
+			num(r, *v++, 0);
+			f++;
+		}
+	}
+}
+
 static void render_one(struct lr *r, const struct btfx_record_layout *l)
 {
-	char tmp[160];
-	int n;
-
-	n = snprintf(tmp, sizeof(tmp), "%s %s {", l->is_union ? "union" : "struct", l->name ? l->name : "");
-	if (l->name)
-		puts_(r, tmp);
-	else
-		puts_(r, l->is_union ? "union {" : "struct {");
+	puts_(r, l->is_union ? "union " : "struct ");
+	if (l->name) {
+		puts_(r, l->name);
+		put_c(r, ' ');
+	}
+	put_c(r, '{');
 	newline(r);
 	r->comment_col = l->is_union ? COMMENT_COL - 2 : COMMENT_COL;
 	for (size_t i = 0; i < l->nr_items; i++) {
@@ -190,14 +346,17 @@ static void render_one(struct lr *r, const struct btfx_record_layout *l)
 			break;
 		case BTFX_LAY_CLOSE:
 			indent(r, it->depth + 1u);
-			puts_(r, "}");
+			put_c(r, '}');
 			if (it->name) {
-				size_t split = 0;
-				const char *d = decl(r, it->type_id, it->name, &split);
-				puts_(r, " ");
-				puts_(r, d + (split <= strlen(d) ? split : 0));
+				const struct dcache *c = dcache(r, it->type_id);
+				put_c(r, ' ');
+				if (c) {
+					put(r, c->pre, c->plen);
+					puts_(r, it->name);
+					put(r, c->suf, c->slen);
+				}
 			}
-			puts_(r, ";");
+			put_c(r, ';');
 			if (it->flags & BTFX_LAY_F_ARRAY)
 				r->col = r->comment_col; /* pahole: one space only */
 			comment(r, it->offset, it->size);
@@ -209,25 +368,22 @@ static void render_one(struct lr *r, const struct btfx_record_layout *l)
 			if (!(i && l->items[i - 1].kind == BTFX_LAY_BIT_HOLE))
 				newline(r);
 			indent(r, it->depth + 1u);
-			n = snprintf(tmp, sizeof(tmp), "/* XXX %llu %s hole, try to pack */", (unsigned long long)it->size,
-				     it->kind == BTFX_LAY_HOLE ? (it->size == 1 ? "byte" : "bytes") :
-				     (it->size == 1 ? "bit" : "bits"));
-			put(r, tmp, (size_t)n);
+			fmt(r, "/* XXX # ", &it->size);
+			puts_(r, it->kind == BTFX_LAY_HOLE ? (it->size == 1 ? "byte" : "bytes") :
+			      (it->size == 1 ? "bit" : "bits"));
+			puts_(r, " hole, try to pack */");
 			newline(r);
 			if (!(i + 1 < l->nr_items && l->items[i + 1].kind == BTFX_LAY_HOLE))
 				newline(r);
 			break;
 		case BTFX_LAY_CACHELINE: {
 			uint64_t next = i + 1 < l->nr_items ? l->items[i + 1].offset : it->offset;
+			uint64_t v[3] = { it->size, it->offset, next - it->offset };
 			indent(r, it->depth + 1u);
 			if (next > it->offset)
-				n = snprintf(tmp, sizeof(tmp), "/* --- cacheline %llu boundary (%llu bytes) was %llu bytes ago --- */",
-					     (unsigned long long)it->size, (unsigned long long)it->offset,
-					     (unsigned long long)(next - it->offset));
+				fmt(r, "/* --- cacheline # boundary (# bytes) was # bytes ago --- */", v);
 			else
-				n = snprintf(tmp, sizeof(tmp), "/* --- cacheline %llu boundary (%llu bytes) --- */",
-					     (unsigned long long)it->size, (unsigned long long)it->offset);
-			put(r, tmp, (size_t)n);
+				fmt(r, "/* --- cacheline # boundary (# bytes) --- */", v);
 			newline(r);
 			break;
 		}
@@ -240,46 +396,27 @@ static void render_one(struct lr *r, const struct btfx_record_layout *l)
 		return;
 	}
 	newline(r);
-	n = snprintf(tmp, sizeof(tmp), "\t/* size: %llu, cachelines: %u, members: %u */\n",
-		     (unsigned long long)l->size, l->nr_cachelines, l->nr_members);
-	puts_(r, tmp);
-	if (l->nr_holes) {
-		n = snprintf(tmp, sizeof(tmp), "\t/* sum members: %llu, holes: %u, sum holes: %llu */\n",
-			     (unsigned long long)l->sum_members, l->nr_holes, (unsigned long long)l->sum_holes);
-		puts_(r, tmp);
-	}
-	if (l->nr_bit_holes) {
-		n = snprintf(tmp, sizeof(tmp),
-			     "\t/* sum bitfield members: %llu bits, bit holes: %u, sum bit holes: %llu bits */\n",
-			     (unsigned long long)l->sum_bitfields, l->nr_bit_holes,
-			     (unsigned long long)l->sum_bit_holes);
-		puts_(r, tmp);
-	} else if (l->sum_bitfields && (l->sum_bitfields % 8 || l->bit_padding)) {
-		n = snprintf(tmp, sizeof(tmp), "\t/* sum bitfield members: %llu bits (%llu bytes) */\n",
-			     (unsigned long long)l->sum_bitfields, (unsigned long long)l->sum_bitfields / 8);
-		puts_(r, tmp);
-	}
-	if (l->nr_paddings) {
-		n = snprintf(tmp, sizeof(tmp), "\t/* paddings: %u, sum paddings: %llu */\n", l->nr_paddings,
-			     (unsigned long long)l->sum_paddings);
-		puts_(r, tmp);
-	}
-	if (l->padding) {
-		n = snprintf(tmp, sizeof(tmp), "\t/* padding: %llu */\n", (unsigned long long)l->padding);
-		puts_(r, tmp);
-	}
-	if (l->bit_padding) {
-		n = snprintf(tmp, sizeof(tmp), "\t/* bit_padding: %u bits */\n", l->bit_padding);
-		puts_(r, tmp);
-	}
-	if (l->size % l->cacheline_size) {
-		n = snprintf(tmp, sizeof(tmp), "\t/* last cacheline: %llu bytes */\n",
-			     (unsigned long long)(l->size % l->cacheline_size));
-		puts_(r, tmp);
-	}
+	fmt(r, "\t/* size: #, cachelines: #, members: # */\n",
+	    (const uint64_t[]){ l->size, l->nr_cachelines, l->nr_members });
+	if (l->nr_holes)
+		fmt(r, "\t/* sum members: #, holes: #, sum holes: # */\n",
+		    (const uint64_t[]){ l->sum_members, l->nr_holes, l->sum_holes });
+	if (l->nr_bit_holes)
+		fmt(r, "\t/* sum bitfield members: # bits, bit holes: #, sum bit holes: # bits */\n",
+		    (const uint64_t[]){ l->sum_bitfields, l->nr_bit_holes, l->sum_bit_holes });
+	else if (l->sum_bitfields && (l->sum_bitfields % 8 || l->bit_padding))
+		fmt(r, "\t/* sum bitfield members: # bits (# bytes) */\n",
+		    (const uint64_t[]){ l->sum_bitfields, l->sum_bitfields / 8 });
+	if (l->nr_paddings)
+		fmt(r, "\t/* paddings: #, sum paddings: # */\n", (const uint64_t[]){ l->nr_paddings, l->sum_paddings });
+	if (l->padding)
+		fmt(r, "\t/* padding: # */\n", &l->padding);
+	if (l->bit_padding)
+		fmt(r, "\t/* bit_padding: # bits */\n", (const uint64_t[]){ l->bit_padding });
+	if (l->size % l->cacheline_size)
+		fmt(r, "\t/* last cacheline: # bytes */\n", (const uint64_t[]){ l->size % l->cacheline_size });
 	puts_(r, "};");
 	newline(r);
-	(void)n;
 }
 
 int layout_render(struct out *o, const struct btfx *btf, const uint32_t *ids, size_t nids)
@@ -312,6 +449,13 @@ int layout_render(struct out *o, const struct btfx *btf, const uint32_t *ids, si
 		p_err("%s: none of the selected types is a struct or union", btfx_path(btf));
 		rc = EXIT_ERROR;
 	}
+	flush_line(&r);
 	free(r.buf);
+	free(r.dc);
+	while (r.mem) {
+		struct chunk *n = r.mem->next;
+		free(r.mem);
+		r.mem = n;
+	}
 	return rc;
 }

@@ -377,7 +377,8 @@ void load_report_text(struct out *o, const struct load_report *r, const char *in
 		text_relo(o, &r->relo_errors[i], ind2);
 	for (size_t i = 0; i < r->nprogs; i++) {
 		const struct load_prog *p = &r->progs[i];
-		out_printf(o, "%s  %s (%s, %s): ", ind, p->name, p->type ? p->type : "?", p->section ? p->section : "?");
+		out_printf(o, "%s  %s (%s%s%s): ", ind, p->name, p->type ? p->type : "", p->type ? ", " : "",
+			   p->section ? p->section : "?");
 		if (p->status == LP_LOADED) {
 			out_printf(o, "loaded, %u insns, xlated %u B, jited %u B, verified %u insns", p->insns, p->xlated,
 				   p->jited, p->verified);
@@ -740,6 +741,47 @@ static struct bpf_object *open_mem(struct lctx *c, char **why)
 	return o;
 }
 
+/* The verdict on program bp whose load failed with err, log its verifier log. */
+static void record_failure(struct lctx *c, struct load_prog *lp, struct bpf_program *bp, const char *log, int err)
+{
+	lp->err = err;
+	lp->insns = (unsigned)bpf_program__insn_cnt(bp);
+	if (log[0]) {
+		lp->status = LP_REJECTED;
+		lp->log = load_strdup(log);
+		lp->log_truncated = lp->err == -ENOSPC;
+		lp->message = verifier_verdict(log);
+		lp->poison_insn = find_poison_insn(log);
+		if (lp->poison_insn >= 0) {
+			long ri = map_poison(c, lp->name, bp, lp->poison_insn);
+			if (ri >= 0) {
+				lp->relo = xcalloc(1, sizeof(*lp->relo));
+				explain_relo(c, (size_t)ri, lp->relo);
+				free(lp->message);
+				if (lp->relo->file)
+					lp->message = xasprintf("insn %ld is poisoned CO-RE relocation #%ld (%s:%u): %s",
+								lp->poison_insn, ri, short_name(lp->relo->file),
+								lp->relo->line, lp->relo->reason);
+				else
+					lp->message = xasprintf("insn %ld is poisoned CO-RE relocation #%ld: %s",
+								lp->poison_insn, ri, lp->relo->reason);
+			}
+		}
+		if (!lp->message)
+			lp->message = xasprintf("rejected by the kernel: %s", strerror(-lp->err));
+	} else {
+		char *m = lmsg_first();
+		/* refused by the kernel without a verifier log (e.g. EINVAL
+		 * from attributes) counts as a rejection; anything libbpf
+		 * could not do before loading (maps, permissions) is an error */
+		lp->status = (lp->err == -EINVAL || lp->err == -E2BIG || lp->err == -524 || lp->err == -EOPNOTSUPP) &&
+				     m && strstr(m, "program load failed")
+			     ? LP_REJECTED
+			     : LP_ERROR;
+		lp->message = m ? m : xasprintf("load failed: %s", strerror(-lp->err));
+	}
+}
+
 /* Load program `name` alone and record the verdict. */
 static void load_alone(struct lctx *c, struct load_prog *lp)
 {
@@ -777,42 +819,7 @@ static void load_alone(struct lctx *c, struct load_prog *lp)
 		bpf_object__close(o);
 		return;
 	}
-	lp->err = e < 0 ? e : -errno;
-	lp->insns = (unsigned)bpf_program__insn_cnt(mine);
-	if (c->vlog[0]) {
-		lp->status = LP_REJECTED;
-		lp->log = load_strdup(c->vlog);
-		lp->log_truncated = lp->err == -ENOSPC;
-		lp->message = verifier_verdict(c->vlog);
-		lp->poison_insn = find_poison_insn(c->vlog);
-		if (lp->poison_insn >= 0) {
-			long ri = map_poison(c, lp->name, mine, lp->poison_insn);
-			if (ri >= 0) {
-				lp->relo = xcalloc(1, sizeof(*lp->relo));
-				explain_relo(c, (size_t)ri, lp->relo);
-				free(lp->message);
-				if (lp->relo->file)
-					lp->message = xasprintf("insn %ld is poisoned CO-RE relocation #%ld (%s:%u): %s",
-								lp->poison_insn, ri, short_name(lp->relo->file),
-								lp->relo->line, lp->relo->reason);
-				else
-					lp->message = xasprintf("insn %ld is poisoned CO-RE relocation #%ld: %s",
-								lp->poison_insn, ri, lp->relo->reason);
-			}
-		}
-		if (!lp->message)
-			lp->message = xasprintf("rejected by the kernel: %s", strerror(-lp->err));
-	} else {
-		char *m = lmsg_first();
-		/* refused by the kernel without a verifier log (e.g. EINVAL
-		 * from attributes) counts as a rejection; anything libbpf
-		 * could not do before loading (maps, permissions) is an error */
-		lp->status = (lp->err == -EINVAL || lp->err == -E2BIG || lp->err == -524 || lp->err == -EOPNOTSUPP) &&
-				     m && strstr(m, "program load failed")
-			     ? LP_REJECTED
-			     : LP_ERROR;
-		lp->message = m ? m : xasprintf("load failed: %s", strerror(-lp->err));
-	}
+	record_failure(c, lp, mine, c->vlog, e < 0 ? e : -errno);
 	bpf_object__close(o);
 }
 
@@ -978,7 +985,7 @@ static int do_load(const char *objpath, const char *target, const char *pin, str
 	struct bpf_map *m;
 	struct utsname u;
 	size_t nrelo;
-	char *why = NULL;
+	char *why = NULL, **bufs = NULL;
 	int e;
 
 	rep->object = load_strdup(objpath);
@@ -1075,8 +1082,19 @@ static int do_load(const char *objpath, const char *target, const char *pin, str
 			rep->maps[rep->nmaps++].type = load_strdup(ts ? ts : "unspec");
 		}
 	}
+	bufs = xcalloc(rep->nprogs, sizeof(*bufs));
+	{
+		size_t i = 0;
+		bpf_object__for_each_program(bp, o) {
+			if (i < rep->nprogs && rep->progs[i].status != LP_SKIPPED) {
+				bufs[i] = xcalloc(VLOG_SIZE, 1);
+				bpf_program__set_log_buf(bp, bufs[i], VLOG_SIZE);
+			}
+			i++;
+		}
+	}
 	lmsg_reset();
-	e = bpf_object__load(o);
+	e = bpf_object__load(o); /* -errno */
 	if (!e) {
 		size_t i = 0;
 		bpf_object__for_each_program(bp, o) {
@@ -1091,20 +1109,90 @@ static int do_load(const char *objpath, const char *target, const char *pin, str
 		rep->exit = EXIT_OK;
 		goto out;
 	}
-	/* at least one program (or a map) failed: load each program alone for its own verdict */
-	bpf_object__close(o);
-	o = NULL;
+	/*
+	 * A program (or a map) failed.  libbpf stops at the first program
+	 * the kernel rejects: each has its own verifier log buffer (untouched
+	 * memory unless written), the one with a log is the culprit; it is
+	 * recorded and the object loaded again without it, until the rest
+	 * loads.  Without a log to tell which program failed, each remaining
+	 * one is loaded alone.
+	 */
+	{
+		size_t np = rep->nprogs;
+		bool *decided = xcalloc(np, sizeof(*decided));
+		int le = e;
+
+		for (size_t i = 0; i < np; i++)
+			decided[i] = rep->progs[i].status == LP_SKIPPED;
+		for (;;) {
+			size_t i = 0, bad = np;
+			struct bpf_program *badbp = NULL;
+			bpf_object__for_each_program(bp, o) {
+				if (i < np && !decided[i] && bufs[i] && bufs[i][0]) {
+					bad = i;
+					badbp = bp;
+					break;
+				}
+				i++;
+			}
+			if (bad == np) {
+				/* no log says which: one by one */
+				bpf_object__close(o);
+				o = NULL;
+				for (i = 0; i < np; i++)
+					if (!decided[i])
+						load_alone(&c, &rep->progs[i]);
+				break;
+			}
+			record_failure(&c, &rep->progs[bad], badbp, bufs[bad], le);
+			decided[bad] = true;
+			bpf_object__close(o);
+			o = open_mem(&c, &why);
+			if (!o) {
+				rep->error = why;
+				break;
+			}
+			i = 0;
+			{
+				size_t nauto = 0;
+				bpf_object__for_each_program(bp, o) {
+					bool on = i < np && !decided[i];
+					bpf_program__set_autoload(bp, on);
+					if (on) {
+						if (!bufs[i])
+							bufs[i] = xcalloc(VLOG_SIZE, 1);
+						bufs[i][0] = 0;
+						bpf_program__set_log_buf(bp, bufs[i], VLOG_SIZE);
+						nauto++;
+					}
+					i++;
+				}
+				if (!nauto)
+					break;
+			}
+			lmsg_reset();
+			le = bpf_object__load(o);
+			if (le)
+				continue;
+			i = 0;
+			bpf_object__for_each_program(bp, o) {
+				if (i < np && !decided[i])
+					fill_loaded(&rep->progs[i], bp);
+				i++;
+			}
+			break;
+		}
+		free(decided);
+	}
 	rep->exit = EXIT_OK;
 	for (size_t i = 0; i < rep->nprogs; i++) {
-		struct load_prog *lp = &rep->progs[i];
-		if (lp->status == LP_SKIPPED)
-			continue;
-		load_alone(&c, lp);
-		if (lp->status == LP_ERROR)
+		if (rep->progs[i].status == LP_ERROR)
 			rep->exit = EXIT_ERROR;
-		else if (lp->status == LP_REJECTED && rep->exit == EXIT_OK)
+		else if (rep->progs[i].status == LP_REJECTED && rep->exit == EXIT_OK)
 			rep->exit = EXIT_NEGATIVE;
 	}
+	if (rep->error)
+		rep->exit = EXIT_ERROR;
 	if (rep->exit == EXIT_OK) {
 		/* every program loads alone, not together */
 		char *m1 = lmsg_first();
@@ -1113,7 +1201,7 @@ static int do_load(const char *objpath, const char *target, const char *pin, str
 	}
 	if (pin)
 		rep->note = xasprintf("nothing pinned in %s: not every program loaded", pin);
-	/* the ids of programs loaded alone are gone */
+	/* the programs are released now: their ids are gone */
 	for (size_t i = 0; i < rep->nprogs; i++)
 		rep->progs[i].id = 0;
 	goto out;
@@ -1122,6 +1210,9 @@ error:
 out:
 	if (o)
 		bpf_object__close(o);
+	for (size_t i = 0; bufs && i < rep->nprogs; i++)
+		free(bufs[i]);
+	free(bufs);
 	lctx_fini(&c);
 	return rep->exit;
 }

@@ -28,6 +28,8 @@ static const struct cmd cmds[] = {
 	{ "core", cmd_core, "core explain|reloc|check OBJ... [--target FILE]... [--target-dir DIR] [--json] [-o OUT]" },
 	{ "diff", cmd_diff, "diff OLD NEW [-B BASE_OLD] [--base-new BASE_NEW] [-t NAME]... [--kind KINDS] [--json] [--stat]" },
 	{ "header", cmd_header, "header [FILE] [-B BASE] [-o OUT] [--types NAME,...] [--from-object OBJ]... [--assert-layout]" },
+	{ "minimize", cmd_minimize, "minimize OBJ... (--target FILE | --target-dir DIR) [-B BASE] -o OUT [--json]" },
+	{ "sanitize", cmd_sanitize, "sanitize FILE [-B BASE] --for VERSION|running -o OUT [--list]" },
 	{ "load", cmd_load, "load OBJ [--target FILE] [--pin DIR] [--kernel IMAGE]... [--json]" },
 	{ "summary", cmd_summary, "summary [FILE] [-B BASE] [--json]" },
 	{ "help", cmd_help, "help" },

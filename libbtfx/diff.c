@@ -951,6 +951,29 @@ struct btfx_diff_priv {
 	struct arena ar;
 };
 
+/* summary counts from the (sorted) entries */
+static void recount(struct btfx_diff *d)
+{
+	const struct btfx_diff_entry *e = d->entries, *prev = NULL;
+
+	memset(d->per_change, 0, sizeof(d->per_change));
+	memset(d->per_core, 0, sizeof(d->per_core));
+	d->nr_added = d->nr_removed = d->nr_changed_types = 0;
+	for (size_t k = 0; k < d->nr_entries; k++) {
+		d->per_change[e[k].change]++;
+		d->per_core[e[k].core]++;
+		if (e[k].change == BTFX_DIFF_TYPE_ADDED)
+			d->nr_added++;
+		else if (e[k].change == BTFX_DIFF_TYPE_REMOVED)
+			d->nr_removed++;
+		else if (!prev || strcmp(prev->type_name, e[k].type_name) || prev->kind != e[k].kind ||
+			 prev->dup_index != e[k].dup_index || prev->change == BTFX_DIFF_TYPE_ADDED ||
+			 prev->change == BTFX_DIFF_TYPE_REMOVED)
+			d->nr_changed_types++;
+		prev = &e[k];
+	}
+}
+
 BTFX_API struct btfx_diff *btfx_diff_new(const struct btfx *old_btf, const struct btfx *new_btf,
 					 const struct btfx_diff_opts *opts, struct btfx_error *err)
 {
@@ -1030,21 +1053,9 @@ BTFX_API struct btfx_diff *btfx_diff_new(const struct btfx *old_btf, const struc
 	{
 		struct entry_x *x = (struct entry_x *)priv->pub.entries;
 		struct btfx_diff_entry *e = priv->pub.entries;
-		const struct btfx_diff_entry *prev = NULL;
-		for (size_t k = 0; k < priv->pub.nr_entries; k++) {
+		for (size_t k = 0; k < priv->pub.nr_entries; k++)
 			memmove(&e[k], &x[k].e, sizeof(e[k]));
-			priv->pub.per_change[e[k].change]++;
-			priv->pub.per_core[e[k].core]++;
-			if (e[k].change == BTFX_DIFF_TYPE_ADDED)
-				priv->pub.nr_added++;
-			else if (e[k].change == BTFX_DIFF_TYPE_REMOVED)
-				priv->pub.nr_removed++;
-			else if (!prev || strcmp(prev->type_name, e[k].type_name) || prev->kind != e[k].kind ||
-				 prev->dup_index != e[k].dup_index || prev->change == BTFX_DIFF_TYPE_ADDED ||
-				 prev->change == BTFX_DIFF_TYPE_REMOVED)
-				priv->pub.nr_changed_types++;
-			prev = &e[k];
-		}
+		recount(&priv->pub);
 	}
 	priv->ar = c.ar;
 	free(c.s[0].decl);
@@ -1151,4 +1162,462 @@ BTFX_API const char *btfx_diff_kind_str(unsigned kind)
 	case BTFX_KIND_VAR: return "var";
 	default: return "type";
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* restricted to the CO-RE relocations of an object                    */
+/* ------------------------------------------------------------------ */
+
+BTFX_API int btfx_diff_core_severity(enum btfx_diff_core c)
+{
+	switch (c) {
+	case BTFX_DIFF_CORE_NONE: return 0;
+	case BTFX_DIFF_CORE_RELOCATED: return 1;
+	case BTFX_DIFF_CORE_TYPE: return 2;
+	case BTFX_DIFF_CORE_SIZE: return 3;
+	case BTFX_DIFF_CORE_VALUE: return 4;
+	case BTFX_DIFF_CORE_ABI: return 5;
+	case BTFX_DIFF_CORE_INCOMPAT: return 6;
+	case BTFX_DIFF_CORE_GONE: return 7;
+	default: return 0;
+	}
+}
+
+static enum btfx_diff_core worse(enum btfx_diff_core a, enum btfx_diff_core b)
+{
+	return btfx_diff_core_severity(b) > btfx_diff_core_severity(a) ? b : a;
+}
+
+#define TL(c) (1u << (c))
+#define TL_EXIST (TL(BTFX_DIFF_TYPE_ADDED) | TL(BTFX_DIFF_TYPE_REMOVED) | TL(BTFX_DIFF_TYPEDEF_TARGET))
+
+/* what one relocation reads: a path of a type, or type-level changes */
+struct use {
+	unsigned kind;     /* class */
+	const char *name;  /* essential type name */
+	const char *path;  /* exact diff path; NULL: type-level (path-less) changes */
+	uint32_t mask;     /* 1u << change: the changes that matter to it */
+	bool all;          /* every change of the type */
+};
+
+/*
+ * Which changes at a member path matter to a field relocation.  The last
+ * named accessor is the field itself; earlier ones lead to it.  An offset
+ * matters to what locates the field (byte_off, the shifts), not to its
+ * size, signedness or existence; a size or bitfield change of the field to
+ * what reads it; the size of a member leading to it only when an array
+ * index follows (elements move); an incompatible type change always (see
+ * use_matches), removal and addition always (existence).
+ */
+static uint32_t path_mask(uint32_t kind, bool last, bool array_next)
+{
+	bool locates = kind == BTFX_CORE_FIELD_BYTE_OFFSET || kind == BTFX_CORE_FIELD_LSHIFT_U64 ||
+		       kind == BTFX_CORE_FIELD_RSHIFT_U64;
+	uint32_t m = TL(BTFX_DIFF_MEMBER_REMOVED) | TL(BTFX_DIFF_MEMBER_ADDED);
+
+	if (kind != BTFX_CORE_FIELD_EXISTS)
+		m |= TL(BTFX_DIFF_MEMBER_TYPE);
+	if (locates)
+		m |= TL(BTFX_DIFF_MEMBER_OFFSET);
+	if (last && kind != BTFX_CORE_FIELD_EXISTS && kind != BTFX_CORE_FIELD_SIGNED)
+		m |= TL(BTFX_DIFF_MEMBER_SIZE) | TL(BTFX_DIFF_MEMBER_BITFIELD);
+	if (!last && array_next && locates)
+		m |= TL(BTFX_DIFF_MEMBER_SIZE);
+	return m;
+}
+
+struct robj {
+	struct btfx_diff_obj pub;
+	struct arena ar;
+	size_t *chg;
+};
+
+struct rbuild {
+	struct robj *r;
+	struct use *u;
+	size_t nu, cap;
+	size_t *first; /* first use of relocation i: u[first[i] .. first[i+1]) */
+	bool oom;
+};
+
+static void add_use(struct rbuild *b, unsigned kind, const char *name, const char *path, uint32_t mask, bool all)
+{
+	if (b->nu == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		void *p = realloc(b->u, cap * sizeof(*b->u));
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->u = p;
+		b->cap = cap;
+	}
+	b->u[b->nu++] = (struct use){ .kind = kind, .name = name, .path = path, .mask = mask, .all = all };
+}
+
+static const char *ess_name(struct arena *a, const struct btfx *btf, const struct btfx_type *t)
+{
+	const char *n = name_of(btf, t->name_off);
+	return arena_str(a, n, ess_len(n));
+}
+
+/* uses and display path of one relocation */
+static void relo_uses(struct rbuild *b, const struct btfx *local, const struct btfx_core_relo_rec *rec,
+		      struct btfx_diff_relo *dr)
+{
+	struct arena *ar = &b->r->ar;
+	struct btfx_core_spec spec;
+	char why[256];
+	const struct btfx_type *root = type_at(local, rec->type_id), *rt;
+	unsigned rk;
+	const char *rname, *cur, *top, *disp;
+	unsigned topk;
+	uint32_t mask = TL_EXIST;
+	int e;
+
+	dr->type_name = "";
+	dr->path = "";
+	e = btfx_core_parse_spec(local, rec->type_id, rec->access_str, rec->kind, &spec, why, sizeof(why));
+	if (e) {
+		dr->spec_err = arena_str(ar, why, strlen(why));
+		return;
+	}
+	rk = kind_class(btfx_kind(root));
+	rname = ess_name(ar, local, root);
+	dr->type_kind = rk;
+	dr->type_name = rname;
+	dr->path = rname;
+	if (!*rname || rec->kind == BTFX_CORE_TYPE_ID_LOCAL)
+		return; /* CO-RE can't search an anonymous root; a local id never changes */
+	switch (rec->kind) {
+	case BTFX_CORE_TYPE_MATCHES:
+		add_use(b, rk, rname, NULL, 0, true);
+		return;
+	case BTFX_CORE_TYPE_SIZE:
+		mask |= TL(BTFX_DIFF_SIZE);
+		/* fallthrough */
+	case BTFX_CORE_TYPE_ID_TARGET:
+	case BTFX_CORE_TYPE_EXISTS:
+		add_use(b, rk, rname, NULL, mask, false);
+		return;
+	case BTFX_CORE_ENUMVAL_EXISTS:
+	case BTFX_CORE_ENUMVAL_VALUE:
+		if (rec->kind == BTFX_CORE_ENUMVAL_VALUE)
+			mask |= TL(BTFX_DIFF_SIZE) | TL(BTFX_DIFF_SIGNEDNESS);
+		add_use(b, rk, rname, NULL, mask, false);
+		rt = type_at(local, spec.spec[0].type_id);
+		if (rt && rt != root && rt->name_off)
+			add_use(b, BTFX_KIND_ENUM, ess_name(ar, local, rt), NULL, mask, false);
+		top = rt && rt->name_off ? ess_name(ar, local, rt) : rname;
+		dr->path = arena_printf(ar, "%s.%s", top, spec.spec[0].name ? spec.spec[0].name : "?");
+		if (rt && rt->name_off)
+			add_use(b, BTFX_KIND_ENUM, top, dr->path,
+				rec->kind == BTFX_CORE_ENUMVAL_VALUE ? ~0u :
+				TL(BTFX_DIFF_ENUMVAL_ADDED) | TL(BTFX_DIFF_ENUMVAL_REMOVED), false);
+		return;
+	default:
+		break;
+	}
+	/* field relocations: the root's existence, then each named accessor */
+	add_use(b, rk, rname, NULL, TL_EXIST, false);
+	cur = top = rname;
+	topk = rk;
+	disp = spec.raw_spec[0] ? arena_printf(ar, "%s[%d]", rname, spec.raw_spec[0]) : rname;
+	for (int i = 1; i < spec.len && !b->oom; i++) {
+		const struct btfx_core_accessor *a = &spec.spec[i];
+		const struct btfx_type *p = type_at(local, a->type_id);
+		bool last = true;
+		if (!a->name) {
+			disp = arena_printf(ar, "%s[%u]", disp, a->idx);
+			continue;
+		}
+		for (int j = i + 1; j < spec.len && last; j++)
+			last = !spec.spec[j].name;
+		disp = arena_printf(ar, "%s.%s", disp, a->name);
+		if (p && p->name_off && *name_of(local, p->name_off)) {
+			top = ess_name(ar, local, p);
+			topk = kind_class(btfx_kind(p));
+			cur = arena_printf(ar, "%s.%s", top, a->name);
+		} else {
+			cur = arena_printf(ar, "%s.%s", cur, a->name);
+		}
+		add_use(b, topk, top, cur, path_mask(rec->kind, last, i + 1 < spec.len && !spec.spec[i + 1].name),
+			false);
+	}
+	dr->path = disp;
+}
+
+static bool use_matches(const struct use *u, const struct btfx_diff_entry *e)
+{
+	if (u->kind != e->kind || strcmp(u->name, e->type_name))
+		return false;
+	if (u->all)
+		return true;
+	if (u->path)
+		return e->path && !strcmp(u->path, e->path) &&
+		       ((u->mask & TL(e->change)) ||
+			(e->change == BTFX_DIFF_MEMBER_TYPE && e->core == BTFX_DIFF_CORE_INCOMPAT));
+	return !e->path && (u->mask & TL(e->change));
+}
+
+/* the engine's decisions against OLD and NEW: do they differ, and what
+ * does the difference mean */
+static enum btfx_diff_core engine_core(uint32_t kind, const struct btfx_core_result *o,
+				       const struct btfx_core_result *n, bool *differs)
+{
+	*differs = false;
+	if (o->status != n->status) {
+		*differs = true;
+		return o->status == BTFX_CORE_OK ? BTFX_DIFF_CORE_GONE : BTFX_DIFF_CORE_NONE;
+	}
+	if (o->status != BTFX_CORE_OK)
+		return BTFX_DIFF_CORE_NONE;
+	/* type ids are not comparable across two BTFs */
+	if (kind == BTFX_CORE_TYPE_ID_TARGET || kind == BTFX_CORE_TYPE_ID_LOCAL)
+		return BTFX_DIFF_CORE_NONE;
+	if (o->new_val == n->new_val && o->new_sz == n->new_sz)
+		return BTFX_DIFF_CORE_NONE;
+	*differs = true;
+	switch (kind) {
+	case BTFX_CORE_FIELD_BYTE_OFFSET:
+		return o->new_sz != n->new_sz ? BTFX_DIFF_CORE_SIZE : BTFX_DIFF_CORE_RELOCATED;
+	case BTFX_CORE_FIELD_EXISTS:
+	case BTFX_CORE_TYPE_EXISTS:
+	case BTFX_CORE_ENUMVAL_EXISTS:
+	case BTFX_CORE_TYPE_MATCHES:
+		return n->new_val ? BTFX_DIFF_CORE_NONE : BTFX_DIFF_CORE_GONE;
+	case BTFX_CORE_ENUMVAL_VALUE:
+		return BTFX_DIFF_CORE_VALUE;
+	default: /* byte_sz, signed, shifts, type_size */
+		return BTFX_DIFF_CORE_SIZE;
+	}
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+BTFX_API void btfx_diff_obj_free(struct btfx_diff_obj *d)
+{
+	struct robj *r = (struct robj *)d;
+
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->pub.nr_relos; i++) {
+		btfx_core_result_fini(&r->pub.relos[i].old_res);
+		btfx_core_result_fini(&r->pub.relos[i].new_res);
+	}
+	free(r->pub.relos);
+	btfx_diff_free(r->pub.diff);
+	arena_free(&r->ar);
+	free(r->chg);
+	free(r);
+}
+
+BTFX_API struct btfx_diff_obj *btfx_diff_for_relos(const struct btfx *old_btf, const struct btfx *new_btf,
+						   const struct btfx *local, const struct btfx_core_relo_rec *relos,
+						   size_t nr_relos, const struct btfx_diff_opts *opts,
+						   struct btfx_error *err)
+{
+	struct btfx_error lerr;
+	struct btfx_diff_opts o = { .sz = sizeof(o) };
+	struct rbuild b = { 0 };
+	struct robj *r;
+	struct btfx_core_ctx *ctx[2] = { NULL, NULL };
+	const char **names = NULL, **user = NULL;
+	size_t nn = 0, nuser = 0, nchg = 0;
+	bool *used = NULL;
+	struct btfx_diff *d;
+
+	if (!err)
+		err = &lerr;
+	memset(err, 0, sizeof(*err));
+	err->offset = -1;
+	if (!old_btf || !new_btf || !local || (nr_relos && !relos)) {
+		err->code = BTFX_E_USAGE;
+		snprintf(err->msg, sizeof(err->msg), "btfx_diff_for_relos: NULL argument");
+		return NULL;
+	}
+	if (opts) {
+		size_t n = opts->sz < sizeof(o) ? opts->sz : sizeof(o);
+		memcpy(&o, opts, n);
+		o.sz = sizeof(o);
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		goto nomem;
+	b.r = r;
+	r->pub.relos = calloc(nr_relos ? nr_relos : 1, sizeof(*r->pub.relos));
+	b.first = calloc(nr_relos + 1, sizeof(*b.first));
+	if (!r->pub.relos || !b.first)
+		goto nomem;
+	r->pub.nr_relos = nr_relos;
+
+	/* 1. what each relocation reads */
+	for (size_t i = 0; i < nr_relos; i++) {
+		struct btfx_diff_relo *dr = &r->pub.relos[i];
+		dr->index = (uint32_t)i;
+		dr->kind = relos[i].kind;
+		b.first[i] = b.nu;
+		relo_uses(&b, local, &relos[i], dr);
+	}
+	b.first[nr_relos] = b.nu;
+	if (b.oom || r->ar.oom)
+		goto nomem;
+
+	/* 2. the diff of those types only (and of the user's names, if any) */
+	names = malloc((b.nu ? b.nu : 1) * sizeof(*names));
+	if (!names)
+		goto nomem;
+	if (o.nr_names) {
+		user = malloc(o.nr_names * sizeof(*user));
+		if (!user)
+			goto nomem;
+		memcpy(user, o.names, o.nr_names * sizeof(*user));
+		nuser = o.nr_names;
+		qsort(user, nuser, sizeof(*user), cmp_str_ptr);
+	}
+	for (size_t k = 0; k < b.nu; k++)
+		if (!nuser || bsearch(&b.u[k].name, user, nuser, sizeof(*user), cmp_str_ptr))
+			names[nn++] = b.u[k].name;
+	qsort(names, nn, sizeof(*names), cmp_str_ptr);
+	{
+		size_t w = 0;
+		for (size_t k = 0; k < nn; k++)
+			if (!w || strcmp(names[w - 1], names[k]))
+				names[w++] = names[k];
+		nn = w;
+	}
+	/* distinct (kind, name) pairs used */
+	for (size_t k = 0; k < b.nu; k++) {
+		bool seen = false;
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = b.u[j].kind == b.u[k].kind && !strcmp(b.u[j].name, b.u[k].name);
+		r->pub.nr_types += !seen;
+	}
+	if (nn) {
+		o.names = names;
+		o.nr_names = nn;
+		r->pub.diff = btfx_diff_new(old_btf, new_btf, &o, err);
+		if (!r->pub.diff) {
+			btfx_diff_obj_free(&r->pub);
+			free(names);
+			free(user);
+			free(b.u);
+			free(b.first);
+			return NULL;
+		}
+	} else {
+		r->pub.diff = calloc(1, sizeof(struct btfx_diff_priv));
+		if (!r->pub.diff)
+			goto nomem;
+	}
+	d = r->pub.diff;
+
+	/* 3. which changes concern which relocation; keep only those */
+	used = calloc(d->nr_entries + 1, sizeof(*used));
+	if (!used)
+		goto nomem;
+	for (size_t i = 0; i < nr_relos; i++)
+		for (size_t k = 0; k < d->nr_entries; k++)
+			for (size_t u = b.first[i]; u < b.first[i + 1]; u++)
+				if (use_matches(&b.u[u], &d->entries[k])) {
+					used[k] = true;
+					nchg++;
+					break;
+				}
+	{
+		size_t w = 0;
+		for (size_t k = 0; k < d->nr_entries; k++) {
+			if (used[k])
+				d->entries[w++] = d->entries[k];
+		}
+		d->nr_entries = w;
+		recount(d);
+	}
+	r->chg = malloc((nchg ? nchg : 1) * sizeof(*r->chg));
+	if (!r->chg)
+		goto nomem;
+	nchg = 0;
+
+	/* 4. the engine against both sides, in record order */
+	ctx[0] = btfx_core_ctx_new(local, old_btf, NULL, 0);
+	ctx[1] = btfx_core_ctx_new(local, new_btf, NULL, 0);
+	if (!ctx[0] || !ctx[1])
+		goto nomem;
+	for (size_t i = 0; i < nr_relos; i++) {
+		struct btfx_diff_relo *dr = &r->pub.relos[i];
+		enum btfx_diff_core core;
+
+		btfx_core_calc(ctx[0], relos[i].type_id, relos[i].access_str, relos[i].kind, &dr->old_res);
+		btfx_core_calc(ctx[1], relos[i].type_id, relos[i].access_str, relos[i].kind, &dr->new_res);
+		core = engine_core(relos[i].kind, &dr->old_res, &dr->new_res, &dr->engine_differs);
+		dr->core = core;
+	}
+	/* per relocation, the kept changes that concern it */
+	for (size_t i = 0; i < nr_relos; i++) {
+		struct btfx_diff_relo *dr = &r->pub.relos[i];
+		enum btfx_diff_core cc = BTFX_DIFF_CORE_NONE;
+
+		dr->changes = r->chg + nchg;
+		for (size_t k = 0; k < d->nr_entries; k++)
+			for (size_t u = b.first[i]; u < b.first[i + 1]; u++)
+				if (use_matches(&b.u[u], &d->entries[k])) {
+					r->chg[nchg++] = k;
+					dr->nr_changes++;
+					cc = worse(cc, d->entries[k].core);
+					break;
+				}
+		/* the engine says it broke; a type change says why */
+		if (dr->core == BTFX_DIFF_CORE_GONE && cc == BTFX_DIFF_CORE_INCOMPAT)
+			dr->core = cc;
+		else
+			dr->core = worse(dr->core, cc);
+		dr->selected = true;
+		if (nuser || o.kinds) {
+			dr->selected = false;
+			for (size_t u = b.first[i]; u < b.first[i + 1] && !dr->selected; u++)
+				dr->selected = (!nuser || bsearch(&b.u[u].name, user, nuser, sizeof(*user), cmp_str_ptr)) &&
+					       (!o.kinds || (o.kinds & (1u << b.u[u].kind)));
+		}
+		if (!dr->selected) {
+			dr->engine_differs = false;
+			dr->core = BTFX_DIFF_CORE_NONE;
+			continue;
+		}
+		r->pub.nr_selected++;
+		r->pub.nr_broken += dr->old_res.status == BTFX_CORE_OK && dr->new_res.status != BTFX_CORE_OK;
+		dr->affected = dr->nr_changes || dr->engine_differs;
+		if (dr->affected) {
+			r->pub.nr_affected++;
+			r->pub.per_core[dr->core]++;
+		}
+	}
+	btfx_core_ctx_free(ctx[0]);
+	btfx_core_ctx_free(ctx[1]);
+	free(names);
+	free(user);
+	free(used);
+	free(b.u);
+	free(b.first);
+	if (r->ar.oom) {
+		btfx_diff_obj_free(&r->pub);
+		goto nomem_nofree;
+	}
+	return &r->pub;
+nomem:
+	btfx_core_ctx_free(ctx[0]);
+	btfx_core_ctx_free(ctx[1]);
+	btfx_diff_obj_free(r ? &r->pub : NULL);
+	free(names);
+	free(user);
+	free(used);
+	free(b.u);
+	free(b.first);
+nomem_nofree:
+	err->code = BTFX_E_NOMEM;
+	err->sys_errno = ENOMEM;
+	snprintf(err->msg, sizeof(err->msg), "diff: out of memory");
+	return NULL;
 }

@@ -54,6 +54,7 @@
 #define MAX_DEPTH 256        /* nesting of types / declarators */
 #define FLUSH_AT (256u << 10) /* callback mode: flush at this buffer size */
 #define SENTINEL_CONT UINT32_MAX /* "inside a declaration", never a type id */
+#define BIG_GAP_BITS (65536u * 8) /* padding above this is a char array */
 
 enum { NOT_DONE = 0, BUSY = 1, DONE = 2 };
 
@@ -61,17 +62,15 @@ struct tstate {
 	uint8_t order : 2;       /* NOT_DONE, BUSY (ordering), DONE */
 	uint8_t emit : 2;        /* NOT_DONE, BUSY (emitting), DONE */
 	uint8_t fwd_done : 1;    /* forward declaration (or typedef) printed */
-	uint8_t referenced : 1;  /* some type refers to this one */
 	uint8_t tagged : 1;      /* has decl tags */
 	uint8_t ev_renamed : 1;  /* some enumerator got a ___N suffix */
 	uint8_t lay;             /* 0: not computed; else LAY_* bits */
 	uint8_t align;           /* natural alignment (valid when lay) */
-	uint8_t kfunc : 1, fastcall : 1, visited : 1, is_root : 1, asserted : 1, defined : 1;
+	uint8_t kfunc : 1, fastcall : 1, is_root : 1, asserted : 1, defined : 1;
 };
 
 #define LAY_DONE 1
 #define LAY_PACKED 2  /* needs __attribute__((packed)) */
-#define LAY_BAD 4     /* alignment unknown (fwd/void/func inside) */
 
 struct idvec {
 	uint32_t *a;
@@ -108,9 +107,13 @@ struct dtag {
 struct root {
 	uint64_t key;      /* rank, then the first 7 bytes of the sort name */
 	const char *sort_name, *own_name;
-	uint64_t hash;
 	uint32_t id;
 	int rank;
+};
+
+struct tie {
+	uint64_t hash;
+	uint32_t id;
 };
 
 struct em {
@@ -120,6 +123,9 @@ struct em {
 	bool lazy_names;         /* names on first use (id order) */
 	int ptr_sz;
 	struct tstate *ts;
+	uint64_t *refbits;       /* bit per id: some type refers to it (a
+				  * compact bitmap: the scan sets ~200k bits
+				  * at random) */
 	uint32_t *dup;           /* 0: name not resolved yet; 1: bare; N: ___N */
 	struct name_map tags, idents;
 	struct evdup *evd;
@@ -138,28 +144,49 @@ struct em {
 	int err;
 	struct btfx_error *errp;
 	struct btfx_emit_stats st;
+	uint64_t work, work_max;  /* steps taken / allowed (see spend()) */
+	uint32_t pad_seq;         /* names of array paddings */
 };
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
 
+/* Record the first error: "FILE: [ID] KIND 'name': problem". */
 static int fail(struct em *e, int errnum, uint32_t id, const char *what)
 {
-	if (!e->err) {
-		e->err = -errnum;
-		if (id && id < e->n) {
-			const struct btfx_type *t = btfx__type(e->btf, id);
-			const char *name = btfx_str(e->btf, t->name_off);
-			btfx_set_err(e->errp, errnum == ENOMEM ? BTFX_E_NOMEM : errnum == ELOOP ? BTFX_E_LOOP : BTFX_E_REF,
-				     errnum, id, -1, "%s: [%u] %s '%s': %s", btfx_path(e->btf) ? btfx_path(e->btf) : "BTF",
-				     id, btfx_kind_str(btfx_kind(t)), name && *name ? name : "(anon)", what);
-		} else {
-			btfx_set_err(e->errp, errnum == ENOMEM ? BTFX_E_NOMEM : BTFX_E_USAGE, errnum, id, -1, "%s: %s",
-				     btfx_path(e->btf) ? btfx_path(e->btf) : "BTF", what);
-		}
+	const char *path = btfx_path(e->btf) ? btfx_path(e->btf) : "BTF";
+	enum btfx_errc code;
+
+	if (e->err)
+		return e->err;
+	e->err = -errnum;
+	switch (errnum) {
+	case ENOMEM: code = BTFX_E_NOMEM; break;
+	case ELOOP: code = BTFX_E_LOOP; break;
+	case E2BIG: code = BTFX_E_LIMIT; break;
+	default: code = id ? BTFX_E_REF : BTFX_E_USAGE; break;
+	}
+	if (id && id < e->n) {
+		const struct btfx_type *t = btfx__type(e->btf, id);
+		const char *name = btfx_str(e->btf, t->name_off);
+		btfx_set_err(e->errp, code, errnum, id, -1, "%s: [%u] %s '%s': %s", path, id,
+			     btfx_kind_str(btfx_kind(t)), name && *name ? name : "(anon)", what);
+	} else {
+		btfx_set_err(e->errp, code, errnum, id, -1, "%s: %s", path, what);
 	}
 	return e->err;
+}
+
+/* Malformed BTF can make anonymous types nest exponentially (a DAG
+ * printed as a tree): every walk spends from one budget, far above what
+ * any real BTF needs (a kernel uses ~2 steps per type). */
+static bool spend(struct em *e, uint32_t id)
+{
+	if (++e->work <= e->work_max)
+		return true;
+	fail(e, E2BIG, id, "output would be unreasonably large (types nest exponentially?)");
+	return false;
 }
 
 static inline const struct btfx_type *T(const struct em *e, uint32_t id)
@@ -177,6 +204,16 @@ static inline const char *S(const struct em *e, uint32_t off)
 {
 	const char *s = btfx_str(e->btf, off);
 	return s ? s : "";
+}
+
+static inline void mark_ref(struct em *e, uint32_t id)
+{
+	e->refbits[id >> 6] |= 1ull << (id & 63);
+}
+
+static inline bool is_ref(const struct em *e, uint32_t id)
+{
+	return e->refbits[id >> 6] >> (id & 63) & 1;
 }
 
 static int vec_push(struct idvec *v, uint32_t x)
@@ -244,9 +281,22 @@ static inline void put(struct em *e, const char *s, size_t n)
 
 #define PUTL(e, lit) put((e), (lit), sizeof(lit) - 1)
 
+/* copy a C string in one pass (names are short: no strlen + memcpy) */
 static inline void puts_(struct em *e, const char *s)
 {
-	put(e, s, strlen(s));
+	char *d, *end;
+
+	if (e->cap - e->len < 128 && !reserve(e, 128))
+		return;
+	d = e->buf + e->len;
+	end = e->buf + e->cap;
+	while (*s && d < end)
+		*d++ = *s++;
+	e->len = (size_t)(d - e->buf);
+	if (*s)
+		put(e, s, strlen(s)); /* longer than the room left */
+	else if (e->write && e->len >= FLUSH_AT)
+		flush(e);
 }
 
 static inline void putc_(struct em *e, char c)
@@ -399,8 +449,6 @@ static uint32_t resolve_name(struct em *e, uint32_t id)
 			fail(e, ENOMEM, 0, "out of memory");
 			d = 1;
 		}
-		if (d > 1)
-			e->st.renamed++;
 	}
 	e->dup[id] = d;
 	return d;
@@ -455,7 +503,6 @@ static void count_enumerators(struct em *e, uint32_t id)
 			}
 			e->evd[e->nevd++] = (struct evdup){ id, i, d };
 			e->ts[id].ev_renamed = 1;
-			e->st.renamed++;
 		}
 	}
 }
@@ -466,8 +513,6 @@ static uint32_t enumerator_dup(struct em *e, uint32_t id, uint32_t idx, const ch
 		uint32_t d = name_bump(&e->idents, name);
 		if (!d)
 			fail(e, ENOMEM, 0, "out of memory");
-		if (d > 1)
-			e->st.renamed++;
 		return d ? d : 1;
 	}
 	if (!e->ts[id].ev_renamed)
@@ -484,6 +529,7 @@ static uint32_t enumerator_dup(struct em *e, uint32_t id, uint32_t idx, const ch
 static bool blacklisted(struct em *e, const struct btfx_type *t);
 
 static int align_of(struct em *e, uint32_t id, int depth);
+static int64_t size_of(struct em *e, uint32_t id);
 
 /* Computes and caches the alignment of a struct/union and whether it must
  * be emitted packed. */
@@ -494,25 +540,34 @@ static void layout_of(struct em *e, uint32_t id, int depth)
 	const struct btfx_member *m = btfx_members(t);
 	uint32_t vlen = btfx_vlen(t);
 	int max_align = 1;
-	bool misaligned = false, bad = false;
+	bool misaligned = false;
 
 	if (s->lay)
 		return;
+	/* provisional, for malformed BTF where a struct contains itself */
+	s->lay = LAY_DONE;
+	s->align = 1;
 	for (uint32_t i = 0; i < vlen; i++) {
 		int a = ok_id(e, m[i].type) ? align_of(e, m[i].type, depth + 1) : 0;
-		if (a <= 0) {
-			bad = true;
-			continue;
-		}
+		if (a <= 0)
+			continue; /* void, fwd or function by value: not C */
 		if (a > max_align)
 			max_align = a;
-		if (!btfx_member_bitfield_size(t, i) && m[i].offset % (8u * (unsigned)a))
-			misaligned = true;
+		uint32_t bsz = btfx_member_bitfield_size(t, i);
+		if (!bsz) {
+			if (m[i].offset % (8u * (unsigned)a))
+				misaligned = true;
+		} else {
+			/* a bitfield crossing a boundary of its type's size:
+			 * only a packed struct lays bits out like that */
+			uint64_t unit = (uint64_t)size_of(e, m[i].type) * 8;
+			uint32_t boff = btfx_member_bit_offset(t, i);
+			if (unit && (boff % (8u * (unsigned)a)) + bsz > unit)
+				misaligned = true;
+		}
 	}
 	s->align = (uint8_t)max_align;
 	s->lay = LAY_DONE;
-	if (bad)
-		s->lay |= LAY_BAD;
 	if (btfx_kind(t) == BTFX_KIND_STRUCT) {
 		if (misaligned || t->size % (unsigned)max_align)
 			s->lay |= LAY_PACKED;
@@ -523,7 +578,7 @@ static void layout_of(struct em *e, uint32_t id, int depth)
 
 /* Natural alignment as a C compiler lays it out: 1 for packed aggregates,
  * 0 when unknown (void, fwd, function). */
-static int align_of(struct em *e, uint32_t id, int depth)
+static int align_walk(struct em *e, uint32_t id, int depth)
 {
 	for (; depth < MAX_DEPTH; depth++) {
 		const struct btfx_type *t;
@@ -553,6 +608,26 @@ static int align_of(struct em *e, uint32_t id, int depth)
 		}
 	}
 	return 0;
+}
+
+/* memoized per id in ts[].align (composites keep their own natural
+ * alignment there; the packed flag turns it into 1) */
+static int align_of(struct em *e, uint32_t id, int depth)
+{
+	struct tstate *s;
+	int a;
+
+	if (!id || !ok_id(e, id))
+		return 0;
+	s = &e->ts[id];
+	if (btfx_is_composite(T(e, id)))
+		return align_walk(e, id, depth);
+	if (s->lay)
+		return s->align;
+	a = align_walk(e, id, depth);
+	s->align = (uint8_t)a;
+	s->lay = LAY_DONE;
+	return a;
 }
 
 /* Size in bytes of what the header declares for id.  That is the BTF's
@@ -647,13 +722,17 @@ static int scan(struct em *e)
 			e->nr_idents++;
 			/* fall through */
 		case BTFX_KIND_PTR: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST:
-		case BTFX_KIND_RESTRICT: case BTFX_KIND_FUNC: case BTFX_KIND_VAR: case BTFX_KIND_TYPE_TAG:
+		case BTFX_KIND_RESTRICT: case BTFX_KIND_VAR: case BTFX_KIND_TYPE_TAG:
 			if (ok_id(e, t->type))
-				e->ts[t->type].referenced = 1;
+				mark_ref(e, t->type);
+			break;
+		case BTFX_KIND_FUNC:
+			/* refers to a FUNC_PROTO: "referenced" only matters for
+			 * anonymous enums */
 			break;
 		case BTFX_KIND_DECL_TAG: {
 			if (ok_id(e, t->type))
-				e->ts[t->type].referenced = 1;
+				mark_ref(e, t->type);
 			if (!t->type || !ok_id(e, t->type))
 				break;
 			const struct btfx_type *tt = T(e, t->type);
@@ -686,16 +765,16 @@ static int scan(struct em *e)
 		case BTFX_KIND_ARRAY: {
 			const struct btfx_array *a = btfx_array(t);
 			if (ok_id(e, a->type))
-				e->ts[a->type].referenced = 1;
+				mark_ref(e, a->type);
 			if (ok_id(e, a->index_type))
-				e->ts[a->index_type].referenced = 1;
+				mark_ref(e, a->index_type);
 			break;
 		}
 		case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: {
 			const struct btfx_member *m = btfx_members(t);
 			for (uint32_t i = 0; i < vlen; i++)
 				if (ok_id(e, m[i].type))
-					e->ts[m[i].type].referenced = 1;
+					mark_ref(e, m[i].type);
 			if (t->name_off) {
 				e->nr_tags++;
 				if (vec_push(&e->all_roots, id))
@@ -707,14 +786,7 @@ static int scan(struct em *e)
 			const struct btfx_param *p = btfx_params(t);
 			for (uint32_t i = 0; i < vlen; i++)
 				if (ok_id(e, p[i].type))
-					e->ts[p[i].type].referenced = 1;
-			break;
-		}
-		case BTFX_KIND_DATASEC: {
-			const struct btfx_var_secinfo *v = btfx_secinfos(t);
-			for (uint32_t i = 0; i < vlen; i++)
-				if (ok_id(e, v[i].type))
-					e->ts[v[i].type].referenced = 1;
+					mark_ref(e, p[i].type);
 			break;
 		}
 		default:
@@ -793,6 +865,8 @@ static int order_type(struct em *e, uint32_t id, bool through_ptr, int depth)
 		return fail(e, EINVAL, 0, "type id out of range");
 	if (depth > MAX_DEPTH)
 		return fail(e, ELOOP, id, "types nest too deeply");
+	if (!spend(e, id))
+		return e->err;
 	s = &e->ts[id];
 	if (s->order == DONE || id == 0)
 		return 1;
@@ -834,7 +908,7 @@ static int order_type(struct em *e, uint32_t id, bool through_ptr, int depth)
 	case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64: case BTFX_KIND_FWD:
 		/* named, or anonymous and unreferenced (a top-level constant
 		 * block): a definition of its own */
-		if ((t->name_off || !s->referenced) && vec_push(&e->queue, id))
+		if ((t->name_off || !is_ref(e, id)) && vec_push(&e->queue, id))
 			return fail(e, ENOMEM, 0, "out of memory");
 		s->order = DONE;
 		return 1;
@@ -941,6 +1015,17 @@ static void end_def(struct em *e)
 	PUTL(e, ";\n\n");
 }
 
+/* a top-level definition was printed */
+static void note_def(struct em *e, uint32_t id)
+{
+	e->st.defs++;
+	e->ts[id].defined = 1;
+	if (e->dup[id] > 1)
+		e->st.renamed++;
+	if (vec_push(&e->defs, id))
+		fail(e, ENOMEM, 0, "out of memory");
+}
+
 static void emit_type(struct em *e, uint32_t id, uint32_t cont_id, int depth)
 {
 	struct tstate *s;
@@ -953,7 +1038,7 @@ static void emit_type(struct em *e, uint32_t id, uint32_t cont_id, int depth)
 		return;
 	}
 	s = &e->ts[id];
-	if (id == 0 || s->emit == DONE)
+	if (id == 0 || s->emit == DONE || !spend(e, id))
 		return;
 	t = T(e, id);
 	if (s->emit == BUSY) {
@@ -973,7 +1058,7 @@ static void emit_type(struct em *e, uint32_t id, uint32_t cont_id, int depth)
 			if (!blacklisted(e, t)) {
 				emit_typedef_def(e, id, 0, depth);
 				end_def(e);
-				e->st.defs++;
+				note_def(e, id);
 			}
 			s->fwd_done = 1;
 			break;
@@ -1006,10 +1091,7 @@ static void emit_type(struct em *e, uint32_t id, uint32_t cont_id, int depth)
 		if (top) {
 			emit_enum_def(e, id, 0);
 			end_def(e);
-			e->st.defs++;
-			s->defined = 1;
-			if (vec_push(&e->defs, id))
-				fail(e, ENOMEM, 0, "out of memory");
+			note_def(e, id);
 		}
 		s->emit = DONE;
 		break;
@@ -1033,10 +1115,7 @@ static void emit_type(struct em *e, uint32_t id, uint32_t cont_id, int depth)
 		if (!s->fwd_done && !blacklisted(e, t)) {
 			emit_typedef_def(e, id, 0, depth);
 			end_def(e);
-			e->st.defs++;
-			s->defined = 1;
-			if (vec_push(&e->defs, id))
-				fail(e, ENOMEM, 0, "out of memory");
+			note_def(e, id);
 		}
 		s->emit = DONE;
 		break;
@@ -1059,10 +1138,7 @@ static void emit_type(struct em *e, uint32_t id, uint32_t cont_id, int depth)
 		if (top) {
 			emit_struct_def(e, id, 0, depth, false);
 			end_def(e);
-			e->st.defs++;
-			s->defined = 1;
-			if (vec_push(&e->defs, id))
-				fail(e, ENOMEM, 0, "out of memory");
+			note_def(e, id);
 			s->emit = DONE;
 		} else {
 			s->emit = NOT_DONE;
@@ -1096,6 +1172,34 @@ static void emit_padding(struct em *e, int64_t cur, int64_t next, int next_align
 
 	if (cur >= next)
 		return;
+	if (next - cur > BIG_GAP_BITS) {
+		/* no real layout has such a hole (page-aligned members make
+		 * at most 64 KiB): a byte array, not a line per 64 bits */
+		if (cur % 8) {
+			putc_(e, '\n');
+			pfx(e, lvl);
+			PUTL(e, "char: ");
+			put_s64(e, 8 - cur % 8);
+			putc_(e, ';');
+			cur += 8 - cur % 8;
+		}
+		putc_(e, '\n');
+		pfx(e, lvl);
+		PUTL(e, "unsigned char __btfx_pad");
+		put_u64(e, ++e->pad_seq);
+		putc_(e, '[');
+		put_s64(e, (next - cur) / 8);
+		PUTL(e, "];");
+		cur += (next - cur) / 8 * 8;
+		if (cur < next) {
+			putc_(e, '\n');
+			pfx(e, lvl);
+			PUTL(e, "char: ");
+			put_s64(e, next - cur);
+			putc_(e, ';');
+		}
+		return;
+	}
 	for (i = 0; i < 4; i++) {
 		pad_bits = bits_of[i];
 		pad_type = names[i];
@@ -1186,6 +1290,8 @@ static void emit_struct_def(struct em *e, uint32_t id, int lvl, int depth, bool 
 		fail(e, ELOOP, id, "types nest too deeply");
 		return;
 	}
+	if (!spend(e, id))
+		return;
 	layout_of(e, id, depth);
 	packed = e->ts[id].lay & LAY_PACKED;
 	align = packed ? 1 : e->ts[id].align;
@@ -1293,6 +1399,7 @@ static void emit_enum_def(struct em *e, uint32_t id, int lvl)
 		if (d > 1) {
 			PUTL(e, "___");
 			put_u64(e, d);
+			e->st.renamed++;
 		}
 		PUTL(e, " = ");
 		if (!e64) {
@@ -1520,11 +1627,67 @@ static void emit_chain(struct em *e, size_t base, size_t *cnt, const char *fname
 	emit_name(e, fname, last_was_ptr);
 }
 
+/* The common declarations, `T name` and `T *name` with T an int, float,
+ * typedef or named struct/union/enum/fwd, print exactly as emit_chain()
+ * would print them, without the declarator stack. */
+static bool emit_decl_simple(struct em *e, uint32_t id, const char *fname)
+{
+	const struct btfx_type *t;
+	bool ptr = false;
+	unsigned k;
+
+	if (!id || !ok_id(e, id))
+		return false;
+	t = T(e, id);
+	if (btfx_kind(t) == BTFX_KIND_PTR) {
+		id = t->type;
+		if (!id || !ok_id(e, id))
+			return false;
+		t = T(e, id);
+		ptr = true;
+	}
+	k = btfx_kind(t);
+	switch (k) {
+	case BTFX_KIND_INT: case BTFX_KIND_FLOAT:
+		puts_(e, S(e, t->name_off));
+		break;
+	case BTFX_KIND_TYPEDEF:
+		put_resolved(e, id);
+		break;
+	case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64:
+		if (!t->name_off)
+			return false;
+		if (k == BTFX_KIND_STRUCT)
+			PUTL(e, "struct ");
+		else if (k == BTFX_KIND_UNION)
+			PUTL(e, "union ");
+		else
+			PUTL(e, "enum ");
+		put_resolved(e, id);
+		break;
+	case BTFX_KIND_FWD:
+		emit_fwd_def(e, id);
+		break;
+	default:
+		return false;
+	}
+	if (ptr) {
+		PUTL(e, " *");
+		puts_(e, fname);
+	} else if (fname[0]) {
+		putc_(e, ' ');
+		puts_(e, fname);
+	}
+	return true;
+}
+
 static void emit_decl(struct em *e, uint32_t id, const char *fname, int lvl, int depth)
 {
 	size_t base = e->stack.n, cnt;
 
-	if (e->err)
+	if (e->err || !spend(e, id))
+		return;
+	if (emit_decl_simple(e, id, fname))
 		return;
 	for (int i = 0;; i++) {
 		const struct btfx_type *t;
@@ -1701,19 +1864,10 @@ static uint64_t disambig_hash(struct em *e, uint32_t id, bool members, int depth
 	return h;
 }
 
-static int root_cmp(const void *a, const void *b)
+static int tie_cmp(const void *a, const void *b)
 {
-	const struct root *x = a, *y = b;
-	int r;
+	const struct tie *x = a, *y = b;
 
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	r = strcmp(x->sort_name, y->sort_name);
-	if (r)
-		return r;
-	r = strcmp(x->own_name, y->own_name);
-	if (r)
-		return r;
 	if (x->hash != y->hash)
 		return x->hash < y->hash ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
@@ -1737,6 +1891,32 @@ static int root_cmp_nohash(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Bottom-up merge sort of roots by root_cmp_nohash, the compare inlined:
+ * for ~20k roots qsort's indirect calls and element copies dominated.
+ * Merges ping-pong between r and tmp; returns the buffer with the result. */
+static struct root *sort_roots(struct root *r, struct root *tmp, size_t n)
+{
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi) {
+				const struct root *x = &r[i], *y = &r[j];
+				bool take_y = y->key < x->key || (y->key == x->key && root_cmp_nohash(y, x) < 0);
+				tmp[k++] = take_y ? r[j++] : r[i++];
+			}
+			while (i < mid)
+				tmp[k++] = r[i++];
+			while (j < hi)
+				tmp[k++] = r[j++];
+		}
+		struct root *sw = r;
+		r = tmp;
+		tmp = sw;
+	}
+	return r;
+}
+
 /* Sort ids by (rank, sort name, own name, structural hash, id).  The hash
  * only decides between same-named types, so it is computed for those only:
  * sort without it, then re-sort each run of equal names by (hash, id). */
@@ -1746,16 +1926,16 @@ static int sort_ids(struct em *e, uint32_t *ids, size_t n)
 
 	if (n < 2)
 		return 0;
-	r = malloc(n * sizeof(*r));
-	if (!r)
+	struct root *buf = malloc(2 * n * sizeof(*r));
+	if (!buf)
 		return fail(e, ENOMEM, 0, "out of memory");
+	r = buf;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t id = ids[i];
 		r[i].id = id;
 		r[i].rank = rank_of(e, id);
 		r[i].sort_name = sort_name_of(e, id);
 		r[i].own_name = S(e, T(e, id)->name_off);
-		r[i].hash = 0;
 		/* strcmp order of the first bytes, as an integer: most
 		 * comparisons end here without touching the strings */
 		uint64_t k = (uint64_t)(r[i].rank & 0xff) << 56;
@@ -1764,22 +1944,30 @@ static int sort_ids(struct em *e, uint32_t *ids, size_t n)
 			k |= (uint64_t)sn[b] << (48 - 8 * b);
 		r[i].key = k;
 	}
-	qsort(r, n, sizeof(*r), root_cmp_nohash);
+	r = sort_roots(buf, buf + n, n);
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && r[j].rank == r[i].rank && !strcmp(r[j].sort_name, r[i].sort_name) &&
 		       !strcmp(r[j].own_name, r[i].own_name))
 			j++;
 		if (j - i > 1) {
+			struct tie *tv = malloc((j - i) * sizeof(*tv));
+			if (!tv) {
+				free(buf);
+				return fail(e, ENOMEM, 0, "out of memory");
+			}
 			for (size_t k = i; k < j; k++)
-				r[k].hash = disambig_hash(e, r[k].id, true, 0);
-			qsort(r + i, j - i, sizeof(*r), root_cmp);
+				tv[k - i] = (struct tie){ disambig_hash(e, r[k].id, true, 0), r[k].id };
+			qsort(tv, j - i, sizeof(*tv), tie_cmp);
+			for (size_t k = i; k < j; k++)
+				r[k].id = tv[k - i].id;
+			free(tv);
 		}
 		i = j;
 	}
 	for (size_t i = 0; i < n; i++)
 		ids[i] = r[i].id;
-	free(r);
+	free(buf);
 	return 0;
 }
 
@@ -1901,7 +2089,7 @@ static void assert_members(struct em *e, uint32_t def, uint32_t id, struct pathb
 	const struct btfx_type *t = T(e, id);
 	const struct btfx_member *m = btfx_members(t);
 
-	if (depth > 32)
+	if (depth > 32 || !spend(e, id))
 		return;
 	for (uint32_t i = 0; i < btfx_vlen(t); i++) {
 		const char *name = S(e, m[i].name_off);
@@ -2089,10 +2277,12 @@ static int run(struct em *e, const struct btfx_emit_opts *opts)
 	e->n = btfx_type_cnt(e->btf);
 	e->ts = calloc(e->n, sizeof(*e->ts));
 	e->dup = calloc(e->n, sizeof(*e->dup));
-	if (!e->ts || !e->dup)
+	e->refbits = calloc(e->n / 64 + 1, sizeof(uint64_t));
+	if (!e->ts || !e->dup || !e->refbits)
 		return fail(e, ENOMEM, 0, "out of memory");
 	e->ts[0].order = DONE;
 	e->ts[0].emit = DONE;
+	e->work_max = 64ull * e->n + (16u << 20);
 	err = scan(e);
 	if (err)
 		return err;
@@ -2140,7 +2330,7 @@ static int run(struct em *e, const struct btfx_emit_opts *opts)
 		 * the others print inline where they are used */
 		for (size_t i = 0; i < e->anon_enums.n; i++) {
 			uint32_t id = e->anon_enums.a[i];
-			if (!e->ts[id].referenced) {
+			if (!is_ref(e, id)) {
 				if (vec_push(all, id))
 					goto nomem;
 			} else if (btfx_vlen(T(e, id))) {
@@ -2207,6 +2397,7 @@ out:
 static void em_free(struct em *e)
 {
 	free(e->ts);
+	free(e->refbits);
 	free(e->dup);
 	free(e->tags.slots);
 	free(e->idents.slots);
@@ -2273,6 +2464,20 @@ BTFX_API int btfx_emit_c_buf(const struct btfx *btf, const struct btfx_emit_opts
 	e.btf = btf;
 	e.flags = OPT(opts, flags, 0);
 	e.errp = err;
+	/* one allocation for a full header: about the size of the type
+	 * sections (pages are only touched as they are written) */
+	{
+		size_t hint = 0;
+		for (const struct btfx *b = btf; b; b = btfx_base(b)) {
+			struct btfx_header_info h;
+			btfx_header(b, &h);
+			hint += h.type_len;
+		}
+		if (hint && !reserve(&e, hint + (hint >> 3))) {
+			em_free(&e);
+			return e.err;
+		}
+	}
 	r = run(&e, opts);
 	if (!r && !reserve(&e, 1))
 		r = e.err;

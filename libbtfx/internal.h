@@ -52,8 +52,9 @@ struct btfx {
 
 	uint32_t flags;
 
-	/* kernel-style resolve results (validate.c), per own type */
-	struct btfx_res { uint32_t id, size; } *res;
+	/* kernel-style resolve results (validate.c), per own type: the
+	 * resolved size for an ARRAY, the resolved id for any other kind */
+	uint32_t *res;
 
 	/* lazily built indexes */
 	struct btfx_name_index *names;
@@ -76,7 +77,13 @@ static inline const char *btfx__str(const struct btfx *btf, uint32_t off)
 
 /* size in bytes of a type record, or 0 if unknown kind without layout */
 BTFX_HIDDEN size_t btfx__type_size(const struct btfx *btf, const struct btfx_type *t, uint64_t *need);
-BTFX_HIDDEN int btfx__validate(struct btfx *btf, struct btfx_error *err);
+/* Validation: _start (before the framing) may launch a helper thread for a
+ * large BTF, NULL otherwise; btfx__validate() consumes the job; _end
+ * cancels one when validation does not run. */
+struct btfx_vjob;
+BTFX_HIDDEN struct btfx_vjob *btfx__validate_start(const struct btfx *btf);
+BTFX_HIDDEN void btfx__validate_end(struct btfx_vjob *job);
+BTFX_HIDDEN int btfx__validate(struct btfx *btf, struct btfx_vjob *job, struct btfx_error *err);
 BTFX_HIDDEN void btfx__err_prefix(struct btfx_error *err, const char *path);
 BTFX_HIDDEN struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path,
 					  const struct btfx_open_opts *opts, struct btfx_error *err);

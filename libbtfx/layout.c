@@ -367,6 +367,15 @@ static uint64_t tail_padding(const struct btfx *btf, uint32_t id)
 
 	if (!t || btfx_kind(t) != BTFX_KIND_STRUCT)
 		return 0;
+	/* fast path: the last member is no bitfield and reaches the end */
+	if (btfx_vlen(t) && !btfx_member_bitfield_size(t, btfx_vlen(t) - 1)) {
+		uint32_t i = btfx_vlen(t) - 1, mt = btfx_members(t)[i].type;
+		const struct btfx_type *rt = resolved(btf, mt);
+		int64_t sz = btfx_resolve_size(btf, mt);
+		if (rt && !(btfx_kind(rt) == BTFX_KIND_INT && btfx_int_bits(rt) != rt->size * 8) && sz > 0 &&
+		    btfx_member_bit_offset(t, i) + (uint64_t)sz * 8 >= (uint64_t)t->size * 8)
+			return 0;
+	}
 	for (uint32_t i = 0; i < btfx_vlen(t); i++) {
 		uint32_t mt = btfx_members(t)[i].type;
 		uint64_t bit = btfx_member_bit_offset(t, i), e;

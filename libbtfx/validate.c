@@ -57,6 +57,7 @@
 
 #include <emmintrin.h>
 #include <pthread.h>
+#include <sys/mman.h>
 
 #include "image.h"
 #include "internal.h"
@@ -104,31 +105,77 @@ static void kctype_init(void)
 #define k_isprint(c) (kctype[(unsigned char)(c)] & (C_U | C_L | C_D | C_P | C_SP))
 
 /*
- * Kinds as the walk sees them: kid() gives the kind of any id from the
- * compact kinds[] arrays.  Void (id 0) is the only type of kind 0, since
- * the framing rejects kind 0 records; K_NULL stands for an id that
- * btf_type_by_id() would not find (NULL in the kernel).
+ * Kinds as the walk sees them: 5-bit codes.  Void (id 0) is the only type
+ * of kind 0, since the framing rejects kind 0 records; K_NULL stands for an
+ * id that btf_type_by_id() would not find (NULL in the kernel); K_OPAQUE
+ * for every kind past the known ones (sized by a layout section), which
+ * the walk treats alike.  Kind predicates are one lookup in kclass[].
  */
 #define K_VOID 0u
-#define K_NULL 0xffu
-#define KB(k) ((k) < 32 ? 1u << (k) : 0u)
-#define KM_MODIFIER (KB(BTFX_KIND_TYPEDEF) | KB(BTFX_KIND_VOLATILE) | KB(BTFX_KIND_CONST) | \
-		     KB(BTFX_KIND_RESTRICT) | KB(BTFX_KIND_TYPE_TAG))
-#define KM_STRUCT (KB(BTFX_KIND_STRUCT) | KB(BTFX_KIND_UNION))
-#define KM_NOSIZE (KB(K_VOID) | KB(BTFX_KIND_FWD) | KB(BTFX_KIND_FUNC) | KB(BTFX_KIND_FUNC_PROTO))
-#define KM_HAS_SIZE (KB(BTFX_KIND_INT) | KM_STRUCT | KB(BTFX_KIND_ENUM) | KB(BTFX_KIND_DATASEC) | \
-		     KB(BTFX_KIND_FLOAT) | KB(BTFX_KIND_ENUM64))
-#define KM_SOURCE_ONLY (KB(BTFX_KIND_VAR) | KB(BTFX_KIND_DECL_TAG) | KB(BTFX_KIND_DATASEC))
-#define KM_NEEDS_RESOLVE (KM_MODIFIER | KB(BTFX_KIND_PTR) | KM_STRUCT | KB(BTFX_KIND_ARRAY) | \
-			  KB(BTFX_KIND_VAR) | KB(BTFX_KIND_FUNC) | KB(BTFX_KIND_DECL_TAG) | KB(BTFX_KIND_DATASEC))
+#define K_NULL 30u
+#define K_OPAQUE 31u
+#define KCODE(k) ((k) < BTFX_KIND_NR ? (k) : K_OPAQUE)
+enum {
+	C_MOD = 1 << 0,     /* typedef, volatile, const, restrict, type_tag */
+	C_STRUCT = 1 << 1,  /* struct, union */
+	C_NOSIZE = 1 << 2,  /* void, fwd, func, func_proto */
+	C_SIZED = 1 << 3,   /* btf_type_has_size(): int, struct, union, enum, datasec, float, enum64 */
+	C_SOURCE = 1 << 4,  /* var, decl_tag, datasec: only ever resolve sources */
+	C_RESOLVE = 1 << 5, /* btf_type_needs_resolve() */
+	C_NULL = 1 << 6,    /* K_NULL */
+	C_PTR = 1 << 7,
+	C_ARRAY = 1 << 8,
+	C_VAR = 1 << 9,
+	C_STATIC_MEMBER = 1 << 10, /* check_member() of it reads records only (see PRE_MEMBERS_OK) */
+};
+static const uint16_t kclass[32] = {
+	[K_VOID] = C_NOSIZE,
+	[BTFX_KIND_INT] = C_SIZED | C_STATIC_MEMBER,
+	[BTFX_KIND_PTR] = C_PTR | C_RESOLVE | C_STATIC_MEMBER,
+	[BTFX_KIND_ARRAY] = C_ARRAY | C_RESOLVE,
+	[BTFX_KIND_STRUCT] = C_STRUCT | C_SIZED | C_RESOLVE | C_STATIC_MEMBER,
+	[BTFX_KIND_UNION] = C_STRUCT | C_SIZED | C_RESOLVE | C_STATIC_MEMBER,
+	[BTFX_KIND_ENUM] = C_SIZED | C_STATIC_MEMBER,
+	[BTFX_KIND_FWD] = C_NOSIZE,
+	[BTFX_KIND_TYPEDEF] = C_MOD | C_RESOLVE,
+	[BTFX_KIND_VOLATILE] = C_MOD | C_RESOLVE,
+	[BTFX_KIND_CONST] = C_MOD | C_RESOLVE,
+	[BTFX_KIND_RESTRICT] = C_MOD | C_RESOLVE,
+	[BTFX_KIND_FUNC] = C_NOSIZE | C_RESOLVE,
+	[BTFX_KIND_FUNC_PROTO] = C_NOSIZE,
+	[BTFX_KIND_VAR] = C_VAR | C_SOURCE | C_RESOLVE,
+	[BTFX_KIND_DATASEC] = C_SIZED | C_SOURCE | C_RESOLVE,
+	[BTFX_KIND_FLOAT] = C_SIZED | C_STATIC_MEMBER,
+	[BTFX_KIND_DECL_TAG] = C_SOURCE | C_RESOLVE,
+	[BTFX_KIND_TYPE_TAG] = C_MOD | C_RESOLVE,
+	[BTFX_KIND_ENUM64] = C_SIZED | C_STATIC_MEMBER,
+	[K_NULL] = C_NULL,
+};
+#define C_DIRECT_SIZE (C_SIZED | C_PTR | C_ARRAY) /* btf_type_id_size() without a hop */
 
-static bool is_modifier(unsigned k) { return KB(k) & KM_MODIFIER; }
-static bool is_struct(unsigned k) { return KB(k) & KM_STRUCT; }
-static bool nosize(unsigned k) { return KB(k) & KM_NOSIZE; }
-static bool nosize_or_null(unsigned k) { return k == K_NULL || nosize(k); }
-static bool has_size(unsigned k) { return KB(k) & KM_HAS_SIZE; }
-static bool source_only(unsigned k) { return KB(k) & KM_SOURCE_ONLY; }
-static bool needs_resolve(unsigned k) { return KB(k) & KM_NEEDS_RESOLVE; }
+static bool is_modifier(unsigned k) { return kclass[k] & C_MOD; }
+static bool is_struct(unsigned k) { return kclass[k] & C_STRUCT; }
+static bool nosize_or_null(unsigned k) { return kclass[k] & (C_NOSIZE | C_NULL); }
+static bool has_size(unsigned k) { return kclass[k] & C_SIZED; }
+static bool source_only(unsigned k) { return kclass[k] & C_SOURCE; }
+static bool needs_resolve(unsigned k) { return kclass[k] & C_RESOLVE; }
+
+/*
+ * Pass 2's working set per own type in one byte, so that the slots of a
+ * large BTF stay in cache: the kind code, the visit state and a
+ * func_check() mark.
+ */
+#define S_KIND 0x1fu
+#define S_VISIT(v) ((unsigned)(v) << 5)
+#define S_VISIT_MASK S_VISIT(3)
+#define S_PROTO_NAMED 0x80u  /* FUNC_PROTO with every (non-vararg) param named */
+
+/* resolve modes: the kinds that are not sinks (btf_type_is_resolve_sink()) */
+static const uint16_t nonsink[] = {
+	[RESOLVE_TBD] = C_RESOLVE,
+	[RESOLVE_PTR] = C_MOD | C_PTR,
+	[RESOLVE_STRUCT_OR_ARRAY] = C_MOD | C_ARRAY | C_STRUCT,
+};
 
 struct frame {
 	const struct btfx_type *t;
@@ -142,21 +189,50 @@ struct venv {
 	struct btfx_error *err;
 	uint32_t start, nr;         /* btf->start_id, btf->nr_types */
 	const uint8_t *kinds;       /* btf->kinds */
-	uint8_t *visit;             /* visit state per own type */
-	uint64_t *proto_named;      /* own FUNC_PROTOs with every param named (func_check) */
-	struct btfx_res *res;       /* btf->res */
+	uint8_t *slot;              /* pass 2: per own type */
+	uint8_t *pre;               /* facts from pass 1's thread (see PRE_*) */
+	uint32_t *progress;         /* pre[] is final below *progress (atomic) */
+	uint32_t pre_seen;          /* last *progress read */
+	uint32_t *res;              /* btf->res */
 	const uint64_t *ident;      /* identifier bitmap over own strings, or NULL */
 	uint64_t **ident_pub;       /* where pass 1's thread publishes it (pass 2) */
+	uint32_t str_off, str_len;  /* own string section */
 	struct frame stack[MAX_RESOLVE_DEPTH];
 	int top;
 	int mode;
+	unsigned nonsink;           /* nonsink[mode] */
 	bool object;
 	bool wide;      /* 2026 info encoding (layout section present) */
 	uint32_t log_id;
 	uint32_t midx;  /* member being checked, for messages */
 };
 
+/*
+ * Facts of pass 2 that depend on records alone, computed on pass 1's
+ * sequential walk by its thread, so that pass 2 need not chase them
+ * through memory: pre[i] per own type.  Pass 2 trusts pre[i] only below
+ * the published progress and computes the fact itself otherwise, so the
+ * result is the same either way.
+ */
+#define PRE_FUNC_OK 1       /* FUNC: func_check() passes */
+#define PRE_PARAMS_NAMED 2  /* FUNC_PROTO: no unnamed non-vararg param (func_check's loop) */
+#define PRE_NAMES_OK 4      /* FUNC_PROTO: proto_check() finds every param name valid */
+#define PRE_MEMBERS_OK 8    /* STRUCT/UNION: check_member() passes for every member of a C_STATIC_MEMBER kind */
+#define PRE_BATCH 256       /* types per progress update */
+
 static const struct btfx_type void_t;
+
+/* pre[i] may be used */
+static inline bool pre_ready(struct venv *env, uint32_t i)
+{
+	if (!env->progress)
+		return false;
+	if (i < env->pre_seen)
+		return true;
+	env->pre_seen = __atomic_load_n(env->progress, __ATOMIC_ACQUIRE);
+	return i < env->pre_seen;
+}
+
 
 /* btf_type_by_id: NULL when out of range; void for 0. */
 static const struct btfx_type *tby(const struct venv *env, uint32_t id)
@@ -168,21 +244,49 @@ static const struct btfx_type *tby(const struct venv *env, uint32_t id)
 	return btfx__type(env->btf, id);
 }
 
-/* btfx_kind(tby(id)) without reading the record; K_NULL where tby() is NULL */
-static inline unsigned kid(const struct venv *env, uint32_t id)
+/* kind of a base id (or void) */
+static unsigned base_kind(const struct venv *env, uint32_t id)
 {
 	const struct btfx *b = env->btf;
 
-	if (id - env->start < env->nr)
-		return env->kinds[id - env->start];
-	if (id >= env->start)
-		return K_NULL;
 	if (!id)
 		return K_VOID;
 	do
 		b = b->base;
 	while (id < b->start_id);
-	return b->kinds[id - b->start_id];
+	return KCODE(b->kinds[id - b->start_id]);
+}
+
+/*
+ * Kind (S_KIND bits) and visit state (S_VISIT_MASK bits) of any id in one
+ * read: K_NULL where tby() is NULL; void and the base's ids are resolved,
+ * as env_type_is_resolved() has it.
+ */
+static inline unsigned ks(const struct venv *env, uint32_t id)
+{
+	if (id - env->start < env->nr)
+		return env->slot[id - env->start];
+	if (id >= env->start)
+		return K_NULL;
+	return base_kind(env, id) | S_VISIT(RESOLVED);
+}
+
+/* btfx_kind(tby(id)) without reading the record; K_NULL where tby() is NULL */
+static inline unsigned kid(const struct venv *env, uint32_t id)
+{
+	return ks(env, id) & S_KIND;
+}
+
+static inline bool ks_resolved(unsigned s) { return (s & S_VISIT_MASK) == S_VISIT(RESOLVED); }
+
+/* kid() from btf->kinds[], for the threads that have no slots */
+static unsigned kind_any(const struct venv *env, uint32_t id)
+{
+	if (id - env->start < env->nr)
+		return KCODE(env->kinds[id - env->start]);
+	if (id >= env->start)
+		return K_NULL;
+	return base_kind(env, id);
 }
 
 static bool name_off_valid(const struct btfx *btf, uint32_t off)
@@ -272,61 +376,72 @@ static bool name_valid_ident_bytes(const struct btfx *btf, uint32_t off)
  * the valid identifiers without bytes >= 0x80, so a set bit means "valid".
  * A clear bit decides nothing (an offset inside a string, Latin-1 letters,
  * which the kernel's ctype accepts, or an invalid name): the byte loop
- * does.  Built in one sequential pass, 64 bytes at a time; lookups then
- * hit a 1/8-size bitmap instead of randomly placed strings.
+ * does.  Lookups then hit a 1/8-size bitmap instead of random strings.
+ *
+ * Built in one sequential pass, 64 bytes at a time: SIMD compares give the
+ * NUL and non-identifier bytes; adding the non-identifier marks to the
+ * non-NUL mask carries each one up to the end of its string, which leaves
+ * CLEAN = the bytes whose string is an identifier so far; a string is
+ * then valid when the byte before its NUL is CLEAN.
  */
 static uint64_t *ident_bitmap(const char *s, uint32_t len)
 {
 	uint32_t words = (len + 63) / 64, start = 0;
 	uint64_t *bm = malloc((size_t)(words ? words : 1) * sizeof(*bm));
-	bool bad = false; /* the string being scanned has a non-identifier byte */
+	uint64_t first = 1;      /* bit 0 of the block starts a string */
+	uint64_t poison = 0;     /* bit 0 continues a string that is not clean */
+	uint64_t last_clean = 0; /* bit 63 of the previous block was CLEAN */
 	char tail[64];
 
 	if (!bm)
 		return NULL;
-	for (uint32_t b = 0; b < len; b += 64) {
-		const char *p = s + b;
-		uint64_t nul = 0, other = 0;
+	for (uint32_t w = 0; w < words; w++) {
+		const char *p = s + (size_t)w * 64;
+		uint64_t nul = 0, other = 0, digit = 0, bad, notnul, fill, clean;
 
-		if (len - b < 64) { /* last block: zero padding reads as NULs, past every start */
+		if (len - w * 64 < 64) { /* last block: zero padding */
 			memset(tail, 0, sizeof(tail));
-			memcpy(tail, p, len - b);
+			memcpy(tail, p, len - w * 64);
 			p = tail;
 		}
 		for (int i = 0; i < 4; i++) {
 			unsigned ok, z;
+			__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * i));
+			__m128i d = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
+
 			ident_masks16(p + 16 * i, &ok, &z, NULL);
 			nul |= (uint64_t)z << (16 * i);
 			other |= (uint64_t)(~(ok | z) & 0xffff) << (16 * i);
+			digit |= (uint64_t)(unsigned)_mm_movemask_epi8(d) << (16 * i);
 		}
-		bm[b / 64] = 0;
-		unsigned pos = 0; /* this block's bytes of the current string start at pos */
-		for (; nul; nul &= nul - 1) {
-			unsigned e = (unsigned)__builtin_ctzll(nul);
-			uint32_t end = b + e;
+		/* marks: a non-identifier byte, a digit first, or a poisoned string from the last block */
+		bad = other | (digit & ((nul << 1) | first)) | (poison & ~first);
+		notnul = ~nul;
+		fill = (((notnul + bad) ^ notnul) | bad) & notnul; /* each mark up to its string's NUL */
+		clean = notnul & ~fill;
+		bm[w] = 0;
+		/* each NUL ends the string [start, NUL): valid if the byte before is CLEAN */
+		for (uint64_t ends = nul, prev = (clean << 1) | last_clean; ends; ends &= ends - 1) {
+			unsigned e = (unsigned)__builtin_ctzll(ends);
+			uint32_t end = w * 64 + e;
 
-			/* the string [start, end) ends here */
-			if (other & ((1ull << e) - 1) & (~0ull << pos))
-				bad = true;
-			if (!bad && end > start && end - start <= KSYM_NAME_LEN && !(s[start] >= '0' && s[start] <= '9'))
+			if ((prev >> e & 1) && end - start <= KSYM_NAME_LEN)
 				bm[start / 64] |= 1ull << (start % 64);
 			start = end + 1;
-			bad = false;
-			pos = e + 1;
 		}
-		if (pos < 64 && (other & (~0ull << pos)))
-			bad = true; /* the string continues into the next block */
+		first = nul >> 63;
+		poison = fill >> 63;
+		last_clean = clean >> 63;
 	}
 	return bm;
 }
 
 /* btf_name_valid_identifier() of a valid name offset: bitmap, else bytes */
-static bool name_valid_ident(const struct venv *env, uint32_t off)
+static inline bool name_valid_ident(const struct venv *env, uint32_t off)
 {
-	uint32_t o = off - env->btf->start_str_off;
+	uint32_t o = off - env->str_off;
 
-	if (env->ident && off >= env->btf->start_str_off && o < env->btf->hdr.str_len &&
-	    (env->ident[o / 64] >> (o % 64) & 1))
+	if (o < env->str_len && env->ident && (env->ident[o / 64] >> (o % 64) & 1))
 		return true;
 	return name_valid_ident_bytes(env->btf, off);
 }
@@ -360,58 +475,45 @@ static bool int_is_regular(const struct btfx_type *t)
 	return true;
 }
 
-/* resolved (id, size) of any id, looking through the base chain; NULL if none */
-static const struct btfx_res *res_of(const struct venv *env, uint32_t id)
+/*
+ * The kernel keeps a resolved id and a resolved size per type; the size is
+ * non-zero only for arrays, and an array's resolved id is never asked for
+ * (an array always has a size, so no caller hops through it).  One word
+ * per type holds both: the size of an ARRAY, the id of anything else.
+ * Ids of a base that was not validated resolve to 0, as before.
+ */
+static uint32_t res_word(const struct venv *env, uint32_t id)
 {
 	const struct btfx *btf = env->btf;
 
 	if (id - env->start < env->nr)
-		return &env->res[id - env->start];
+		return env->res[id - env->start];
 	if (!id)
-		return NULL;
+		return 0;
 	while (id < btf->start_id)
 		btf = btf->base;
-	return btf->res ? &btf->res[id - btf->start_id] : NULL;
-}
-
-static uint32_t res_id(const struct venv *env, uint32_t id)
-{
-	const struct btfx_res *r = res_of(env, id);
-	return r ? r->id : 0;
-}
-
-static uint32_t res_size(const struct venv *env, uint32_t id)
-{
-	const struct btfx_res *r = res_of(env, id);
-	return r ? r->size : 0;
+	return btf->res ? btf->res[id - btf->start_id] : 0;
 }
 
 static bool is_resolved(const struct venv *env, uint32_t id)
 {
 	if (id < env->start)
 		return true;
-	return env->visit[id - env->start] == RESOLVED;
+	return ks_resolved(env->slot[id - env->start]);
 }
 
 static bool is_sink(const struct venv *env, unsigned next)
 {
-	switch (env->mode) {
-	case RESOLVE_TBD:
-		return !needs_resolve(next);
-	case RESOLVE_PTR:
-		return !is_modifier(next) && next != BTFX_KIND_PTR;
-	default:
-		return !is_modifier(next) && next != BTFX_KIND_ARRAY && !is_struct(next);
-	}
+	return !(kclass[next] & env->nonsink);
 }
 
-/* size of a sized kind k at id: the record's size, the resolved array size, or 8 */
+/* size of a kind k with C_DIRECT_SIZE at id: the record's size, the resolved array size, or 8 */
 static uint32_t kind_size(const struct venv *env, uint32_t id, unsigned k)
 {
 	if (has_size(k))
 		return tby(env, id)->size;
 	if (k == BTFX_KIND_ARRAY)
-		return res_size(env, id);
+		return res_word(env, id);
 	return 8; /* PTR */
 }
 
@@ -425,16 +527,12 @@ static unsigned id_size(const struct venv *env, uint32_t *id, uint32_t *ret_size
 	uint32_t sid = *id;
 	unsigned k = kid(env, sid);
 
-	if (nosize_or_null(k))
-		return K_NULL;
-	if (!has_size(k) && k != BTFX_KIND_ARRAY && k != BTFX_KIND_PTR) {
-		if (!is_modifier(k) && k != BTFX_KIND_VAR)
-			return K_NULL;
-		sid = res_id(env, sid);
+	if (!(kclass[k] & C_DIRECT_SIZE)) {
+		if (!(kclass[k] & (C_MOD | C_VAR)))
+			return K_NULL; /* no size: void, fwd, func, proto, decl_tag, NULL, unknown */
+		sid = res_word(env, sid); /* a modifier's or var's resolved id */
 		k = kid(env, sid);
-		if (nosize_or_null(k))
-			return K_NULL;
-		if (!has_size(k) && k != BTFX_KIND_ARRAY && k != BTFX_KIND_PTR)
+		if (!(kclass[k] & C_DIRECT_SIZE))
 			return K_NULL;
 	}
 	*id = sid;
@@ -443,9 +541,10 @@ static unsigned id_size(const struct venv *env, uint32_t *id, uint32_t *ret_size
 	return k;
 }
 
+/* the resolved id of a type that is not an array */
 static unsigned id_resolve(const struct venv *env, uint32_t *id)
 {
-	*id = res_id(env, *id);
+	*id = res_word(env, *id);
 	return kid(env, *id);
 }
 
@@ -682,9 +781,9 @@ static int push(struct venv *env, uint32_t id, unsigned k)
 
 	if (env->top == MAX_RESOLVE_DEPTH)
 		return -E2BIG;
-	if (id < env->start || env->visit[id - env->start] != NOT_VISITED)
+	if (id < env->start || (env->slot[id - env->start] & S_VISIT_MASK) != S_VISIT(NOT_VISITED))
 		return -EEXIST;
-	env->visit[id - env->start] = VISITED;
+	env->slot[id - env->start] |= S_VISIT(VISITED);
 	f = &env->stack[env->top++];
 	f->t = btfx__type(env->btf, id);
 	f->id = id;
@@ -695,6 +794,7 @@ static int push(struct venv *env, uint32_t id, unsigned k)
 			env->mode = RESOLVE_PTR;
 		else if (is_struct(k) || k == BTFX_KIND_ARRAY)
 			env->mode = RESOLVE_STRUCT_OR_ARRAY;
+		env->nonsink = nonsink[env->mode];
 	}
 	return 0;
 }
@@ -703,9 +803,8 @@ static void pop_resolved(struct venv *env, uint32_t rid, uint32_t rsize)
 {
 	uint32_t id = env->stack[--env->top].id, i = id - env->start;
 
-	env->res[i].id = rid;
-	env->res[i].size = rsize;
-	env->visit[i] = RESOLVED;
+	env->res[i] = env->stack[env->top].kind == BTFX_KIND_ARRAY ? rsize : rid; /* see res_word() */
+	env->slot[i] = (env->slot[i] & ~S_VISIT_MASK) | S_VISIT(RESOLVED);
 }
 
 static int member_err(struct venv *env, enum btfx_errc c, const char *what)
@@ -894,15 +993,18 @@ static int struct_resolve(struct venv *env, struct frame *v)
 	const struct btfx_member *m = btfx_members(t);
 	bool kf = btfx_kflag(t);
 	uint32_t vlen = btfx_vlen(t);
+	/* members of C_STATIC_MEMBER kinds were checked by pass 1's thread (pre[]) */
+	unsigned checked = pre_ready(env, v->id - env->start) && (env->pre[v->id - env->start] & PRE_MEMBERS_OK) ?
+			   C_STATIC_MEMBER : 0;
 	int e;
 
 	if (v->next_member) {
 		const struct btfx_member *last = &m[v->next_member - 1];
+		unsigned lk = kid(env, last->type);
 		env->midx = v->next_member - 1;
 		if (!is_resolved(env, last->type))
 			return verr(env, BTFX_E_MEMBER, EINVAL, v->id, "member type %u not resolved", last->type);
-		e = check_member(env, t, last, kid(env, last->type), kf);
-		if (e)
+		if (!(kclass[lk] & checked) && (e = check_member(env, t, last, lk, kf)))
 			return e;
 	}
 	for (uint32_t i = v->next_member; i < vlen; i++) {
@@ -915,8 +1017,7 @@ static int struct_resolve(struct venv *env, struct frame *v)
 			v->next_member = i + 1;
 			return push(env, m[i].type, mk);
 		}
-		e = check_member(env, t, &m[i], mk, kf);
-		if (e)
+		if (!(kclass[mk] & checked) && (e = check_member(env, t, &m[i], mk, kf)))
 			return e;
 	}
 	pop_resolved(env, 0, 0);
@@ -953,7 +1054,8 @@ static int datasec_resolve(struct venv *env, struct frame *v)
 /*
  * btf_func_check.  Whether a proto has an unnamed (non-vararg) parameter
  * depends on the proto alone, so an own proto found clean is marked in
- * proto_named and the other FUNCs of that prototype skip its record.
+ * its slot (S_PROTO_NAMED) and the other FUNCs of that prototype skip its
+ * record.
  */
 static int func_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 {
@@ -966,7 +1068,7 @@ static int func_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 		return verr(env, BTFX_E_REF, EINVAL, id, "Invalid type_id %u (not a FUNC_PROTO)", t->type);
 	if (env->object && btfx_vlen(t) == BTFX_LINKAGE_EXTERN)
 		return 0;
-	if (is_own && (env->proto_named[own / 64] >> (own % 64) & 1))
+	if (is_own && (env->slot[own] & S_PROTO_NAMED))
 		return 0;
 	proto = tby(env, pid);
 	p = btfx_params(proto);
@@ -974,7 +1076,7 @@ static int func_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 		if (!p[i].name_off && p[i].type)
 			return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid arg#%u (unnamed parameter)", i + 1);
 	if (is_own)
-		env->proto_named[own / 64] |= 1ull << (own % 64);
+		env->slot[own] |= S_PROTO_NAMED;
 	return 0;
 }
 
@@ -1040,9 +1142,9 @@ static bool resolve_valid(struct venv *env, uint32_t id, unsigned k)
 	if (!is_resolved(env, id))
 		return false;
 	if (is_struct(k) || k == BTFX_KIND_DATASEC)
-		return !res_id(env, id) && !res_size(env, id);
+		return !res_word(env, id); /* resolved id and size 0 */
 	if (k == BTFX_KIND_DECL_TAG || k == BTFX_KIND_FUNC)
-		return res_id(env, id) && !res_size(env, id);
+		return res_word(env, id) != 0; /* resolved id set, size 0 */
 	if (is_modifier(k) || k == BTFX_KIND_PTR || k == BTFX_KIND_VAR) {
 		uint32_t rid = id;
 		unsigned rk = id_resolve(env, &rid);
@@ -1052,7 +1154,7 @@ static bool resolve_valid(struct venv *env, uint32_t id, unsigned k)
 		const struct btfx_array *a = btfx_array(tby(env, id));
 		uint32_t eid = a->type, esize = 0;
 		unsigned ek = id_size(env, &eid, &esize);
-		return ek != K_NULL && !is_modifier(ek) && a->nelems * esize == res_size(env, id);
+		return ek != K_NULL && !is_modifier(ek) && a->nelems * esize == res_word(env, id);
 	}
 	return false;
 }
@@ -1064,6 +1166,7 @@ static int resolve(struct venv *env, uint32_t id, unsigned k)
 	int e;
 
 	env->mode = RESOLVE_TBD;
+	env->nonsink = nonsink[RESOLVE_TBD];
 	env->top = 0;
 	e = push(env, id, k);
 	while (!e && env->top) {
@@ -1088,6 +1191,7 @@ static int proto_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 {
 	const struct btfx_param *p = btfx_params(t);
 	uint32_t n = btfx_vlen(t);
+	bool names_ok = false;
 	int e;
 
 	if (t->type) {
@@ -1102,7 +1206,9 @@ static int proto_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 	}
 	if (!n)
 		return 0;
-	if (!env->ident && env->ident_pub)
+	if (pre_ready(env, id - env->start) && (env->pre[id - env->start] & PRE_NAMES_OK))
+		names_ok = true;
+	else if (!env->ident && env->ident_pub)
 		env->ident = __atomic_load_n(env->ident_pub, __ATOMIC_ACQUIRE);
 	if (!p[n - 1].type) {
 		if (p[n - 1].name_off)
@@ -1114,7 +1220,8 @@ static int proto_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 		unsigned ak = kid(env, aid);
 		if (ak == K_NULL || source_only(ak))
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid arg#%u (type %u)", i + 1, aid);
-		if (p[i].name_off && (!name_off_valid(env->btf, p[i].name_off) || !name_valid_ident(env, p[i].name_off)))
+		if (p[i].name_off && !names_ok &&
+		    (!name_off_valid(env->btf, p[i].name_off) || !name_valid_ident(env, p[i].name_off)))
 			return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid arg#%u (name)", i + 1);
 		if (needs_resolve(ak) && !is_resolved(env, aid) && (e = resolve(env, aid, ak)))
 			return e;
@@ -1131,7 +1238,7 @@ static int check_type_tags(struct venv *env)
 	int64_t good = (int64_t)btf->start_id - 1;
 
 	for (uint32_t i = btf->start_id; i < n; i++) {
-		unsigned k = env->kinds[i - btf->start_id];
+		unsigned k = KCODE(env->kinds[i - btf->start_id]);
 		const struct btfx_type *t;
 		int limit = 32;
 		uint32_t cur = i;
@@ -1153,7 +1260,7 @@ static int check_type_tags(struct venv *env)
 			if ((int64_t)cur <= good)
 				break;
 			cur = t->type;
-			k = kid(env, cur);
+			k = kind_any(env, cur);
 			if (k == K_NULL)
 				return verr(env, BTFX_E_REF, EINVAL, i, "Invalid type_id %u", cur);
 			if (is_modifier(k))
@@ -1180,27 +1287,194 @@ static int check_metas(struct venv *env, uint32_t from, uint32_t to)
 	return 0;
 }
 
-/* Pass 1 on its own thread: build the identifier bitmap, publish it, check. */
-struct meta_job {
-	struct venv env;
+
+static bool params_named(const struct btfx_type *proto)
+{
+	const struct btfx_param *p = btfx_params(proto);
+
+	for (uint32_t i = 0; i < btfx_vlen(proto); i++)
+		if (!p[i].name_off && p[i].type)
+			return false;
+	return true;
+}
+
+static unsigned pre_proto(const struct venv *env, const struct btfx_type *t)
+{
+	const struct btfx_param *p = btfx_params(t);
+	uint32_t n = btfx_vlen(t);
+	unsigned f = params_named(t) ? PRE_PARAMS_NAMED : 0;
+
+	if (n && !p[n - 1].type)
+		n--; /* the vararg, as proto_check() skips it (a named one is an error before names) */
+	for (uint32_t i = 0; i < n; i++)
+		if (p[i].name_off && (!name_off_valid(env->btf, p[i].name_off) || !name_valid_ident(env, p[i].name_off)))
+			return f;
+	return f | PRE_NAMES_OK;
+}
+
+/* func_check() == 0, from records alone (pre[] of earlier protos is final) */
+static bool pre_func(const struct venv *env, const struct btfx_type *t)
+{
+	uint32_t pid = t->type, own = pid - env->start;
+
+	if (kind_any(env, pid) != BTFX_KIND_FUNC_PROTO)
+		return false;
+	if (env->object && btfx_vlen(t) == BTFX_LINKAGE_EXTERN)
+		return true;
+	if (own < env->nr && pid < env->log_id)
+		return env->pre[own] & PRE_PARAMS_NAMED;
+	return params_named(tby(env, pid));
+}
+
+/* check_member() == 0 for every member of a C_STATIC_MEMBER kind: no resolve state involved */
+static bool pre_members(struct venv *env, const struct btfx_type *t)
+{
+	const struct btfx_member *m = btfx_members(t);
+	bool kf = btfx_kflag(t);
+
+	for (uint32_t i = 0; i < btfx_vlen(t); i++) {
+		unsigned mk = kind_any(env, m[i].type);
+		if (!(kclass[mk] & C_STATIC_MEMBER))
+			continue;
+		env->midx = i;
+		if (kf ? check_member_kflag(env, t, &m[i], mk) : check_member_plain(env, t, &m[i], mk))
+			return false; /* pass 2 will report it, in its order */
+	}
+	return true;
+}
+
+/*
+ * The helper thread of a large BTF.  btfx__validate_start() launches it
+ * before the framing, so that it builds the identifier bitmap while the
+ * caller frames the type section; then it runs pass 1 with pre[], and the
+ * modifier chain check, while the caller runs pass 2.
+ */
+struct btfx_vjob {
+	const struct btfx *btf;
+	pthread_t th;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int stage;              /* JOB_FRAMING, then JOB_GO (env is set) or JOB_STOP */
+	struct venv env;        /* the thread's own */
 	struct btfx_error err;
 	uint64_t *ident;        /* published for pass 2 once built */
-	int ret;
+	uint32_t progress;      /* pre[] final below (atomic) */
+	int ret;                /* pass 1 */
+	int tags;               /* check_type_tags(), when pass 1 passed */
+	bool pass2_failed;      /* set by pass 2: skip the tags */
+	bool joined;
 };
+enum { JOB_FRAMING, JOB_GO, JOB_STOP };
 
-static void *meta_thread(void *arg)
+/*
+ * Fresh pages cost a fault each on first touch (about 1 us in some VMs, as
+ * much as resolving a few types).  The helper maps pass 2's result array
+ * in one call while pass 2 starts; the call never changes contents, and
+ * kernels without it (before 5.14) just refuse.
+ */
+static void populate(void *p, size_t size)
 {
-	struct meta_job *j = arg;
-	const struct btfx *btf = j->env.btf;
-	uint64_t *bm = btf->hdr.str_len ? ident_bitmap(btf->strs, btf->hdr.str_len) : NULL;
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + size) & ~(uintptr_t)4095;
 
-	j->env.ident = bm;
+	if (e > a)
+		madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
+static void *helper_thread(void *arg)
+{
+	struct btfx_vjob *j = arg;
+	struct venv *env = &j->env;
+	const struct btfx *btf = j->btf;
+	uint64_t *bm = btf->hdr.str_len ? ident_bitmap(btf->strs, btf->hdr.str_len) : NULL;
+	int stage;
+
 	__atomic_store_n(&j->ident, bm, __ATOMIC_RELEASE);
-	j->ret = check_metas(&j->env, btf->start_id, btf->start_id + btf->nr_types);
+	pthread_mutex_lock(&j->lock);
+	while ((stage = j->stage) == JOB_FRAMING)
+		pthread_cond_wait(&j->cond, &j->lock);
+	pthread_mutex_unlock(&j->lock);
+	if (stage != JOB_GO)
+		return NULL;
+	env->ident = bm;
+	populate(env->res, (size_t)env->nr * sizeof(*env->res));
+	for (uint32_t i = 0; i < env->nr; i++) {
+		uint32_t id = env->start + i;
+		const struct btfx_type *t = btfx__type(btf, id);
+		unsigned k = env->kinds[i];
+
+		env->log_id = id;
+		j->ret = check_meta(env, id, t);
+		if (j->ret)
+			return NULL;
+		if (k == BTFX_KIND_FUNC_PROTO)
+			env->pre[i] = (uint8_t)pre_proto(env, t);
+		else if (k == BTFX_KIND_FUNC)
+			env->pre[i] = pre_func(env, t) ? PRE_FUNC_OK : 0;
+		else if (k == BTFX_KIND_STRUCT || k == BTFX_KIND_UNION)
+			env->pre[i] = pre_members(env, t) ? PRE_MEMBERS_OK : 0;
+		if (i % PRE_BATCH == PRE_BATCH - 1)
+			__atomic_store_n(&j->progress, i + 1, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&j->progress, env->nr, __ATOMIC_RELEASE);
+	if (!__atomic_load_n(&j->pass2_failed, __ATOMIC_RELAXED))
+		j->tags = check_type_tags(env);
 	return NULL;
 }
 
-static int check_all_types(struct venv *env)
+/* type sections at least this large (~20k types) get the helper thread */
+#define PARALLEL_MIN_TYPE_BYTES (256u << 10)
+
+struct btfx_vjob *btfx__validate_start(const struct btfx *btf)
+{
+	struct btfx_vjob *j;
+
+	if ((btf->flags & BTFX_F_NO_VALIDATE) || btf->hdr.type_len < PARALLEL_MIN_TYPE_BYTES)
+		return NULL;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->btf = btf;
+	j->stage = JOB_FRAMING;
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->cond, NULL);
+	if (pthread_create(&j->th, NULL, helper_thread, j)) {
+		pthread_mutex_destroy(&j->lock);
+		pthread_cond_destroy(&j->cond);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+static void job_set_stage(struct btfx_vjob *j, int stage)
+{
+	pthread_mutex_lock(&j->lock);
+	j->stage = stage;
+	pthread_cond_signal(&j->cond);
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* Join and free a job; NULL is fine.  Without JOB_GO the helper only built the bitmap. */
+void btfx__validate_end(struct btfx_vjob *j)
+{
+	if (!j)
+		return;
+	if (j->stage == JOB_FRAMING)
+		job_set_stage(j, JOB_STOP);
+	if (!j->joined)
+		pthread_join(j->th, NULL);
+	pthread_mutex_destroy(&j->lock);
+	pthread_cond_destroy(&j->cond);
+	free(j->ident);
+	free(j);
+}
+
+static int check_all_types(struct venv *env, bool tags)
 {
 	struct btfx *btf = env->btf;
 	uint32_t n = btf->nr_types;
@@ -1208,52 +1482,48 @@ static int check_all_types(struct venv *env)
 
 	for (uint32_t i = 0; i < n && !e; i++) {
 		uint32_t id = btf->start_id + i;
-		unsigned k = env->kinds[i];
+		unsigned k = env->slot[i] & S_KIND;
 		env->log_id = id;
 		if (k >= BTFX_KIND_NR)
 			continue;
-		if (k == BTFX_KIND_FUNC && env->visit[i] != RESOLVED) {
+		if (k == BTFX_KIND_FUNC && !ks_resolved(env->slot[i])) {
 			/*
 			 * resolve() of a FUNC never pushes: func_check(), then the
 			 * FUNC resolves to its proto, a non-zero id, which is what
 			 * resolve_valid() asks.  Same effects without the stack.
 			 */
 			const struct btfx_type *t = btfx__type(btf, id);
-			e = func_check(env, id, t);
+			if (!(pre_ready(env, i) && (env->pre[i] & PRE_FUNC_OK)))
+				e = func_check(env, id, t);
 			if (!e) {
-				env->res[i].id = t->type;
-				env->res[i].size = 0;
-				env->visit[i] = RESOLVED;
+				env->res[i] = t->type;
+				env->slot[i] |= S_VISIT(RESOLVED);
 			}
 			continue;
 		}
-		if (needs_resolve(k) && env->visit[i] != RESOLVED)
+		if (needs_resolve(k) && !ks_resolved(env->slot[i]))
 			e = resolve(env, id, k);
 		if (!e && k == BTFX_KIND_FUNC_PROTO)
 			e = proto_check(env, id, btfx__type(btf, id));
 	}
-	if (!e)
+	if (!e && tags)
 		e = check_type_tags(env);
 	return e;
 }
 
 /*
- * Large BTFs: pass 1 runs on a second thread while this one runs pass 2.
- * Pass 2 reads only what the framing guarantees (every record inside the
- * type section, every id checked against the type count before use), so
- * it is safe on input that pass 1 rejects; it writes only its own state.
- * Verdicts are those of the sequential order: a pass-1 error wins, else
- * pass 2's first error, else none.
+ * With a helper (large BTFs), pass 1 runs on it while this thread runs
+ * pass 2.  Pass 2 reads only what the framing guarantees (every record
+ * inside the type section, every id checked against the type count before
+ * use), so it is safe on input that pass 1 rejects; it writes only its own
+ * state.  Verdicts are those of the sequential order: a pass-1 error wins,
+ * else pass 2's first error, else the modifier chain check's.
  */
-#define PARALLEL_MIN_TYPES 20000
-
-int btfx__validate(struct btfx *btf, struct btfx_error *err)
+int btfx__validate(struct btfx *btf, struct btfx_vjob *job, struct btfx_error *err)
 {
-	struct venv env = { .btf = btf, .err = err, .start = btf->start_id, .nr = btf->nr_types, .kinds = btf->kinds };
-	uint32_t n = btf->nr_types, words = n / 64 + 1;
-	struct meta_job job;
-	pthread_t th;
-	bool threaded = false;
+	struct venv env = { .btf = btf, .err = err, .start = btf->start_id, .nr = btf->nr_types,
+			    .str_off = btf->start_str_off, .str_len = btf->hdr.str_len, .kinds = btf->kinds };
+	uint32_t n = btf->nr_types;
 	uint64_t *ident = NULL;
 	int e = 0;
 
@@ -1262,40 +1532,47 @@ int btfx__validate(struct btfx *btf, struct btfx_error *err)
 	for (const struct btfx *b = btf; b; b = b->base)
 		if (b->layout)
 			env.wide = true;
-	if ((uint64_t)btf->start_id + n > BTFX_MAX_TYPE)
+	if ((uint64_t)btf->start_id + n > BTFX_MAX_TYPE) {
+		btfx__validate_end(job);
 		return btfx_set_err(err, BTFX_E_LIMIT, E2BIG, BTFX_MAX_TYPE, -1,
 				    "Exceeded max num of types: %u types (kernel limit: ids below %u)", n, BTFX_MAX_TYPE);
-	/* one zeroed block: resolved pairs (kept in btf->res), proto marks, visit states */
-	btf->res = calloc(1, (size_t)n * sizeof(*btf->res) + 8 + (size_t)words * 8 + n);
-	if (!btf->res)
-		return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
-	env.res = btf->res;
-	env.proto_named = (uint64_t *)(btf->res + n + 1);
-	env.visit = (uint8_t *)(env.proto_named + words);
-
-	if (n >= PARALLEL_MIN_TYPES) {
-		job.env = env;
-		job.env.err = &job.err;
-		memset(&job.err, 0, sizeof(job.err));
-		job.ident = NULL;
-		threaded = !pthread_create(&th, NULL, meta_thread, &job);
 	}
-	if (threaded) {
-		env.ident_pub = &job.ident;
-		e = check_all_types(&env);
-		pthread_join(th, NULL);
-		ident = job.ident;
-		if (job.ret) {
+	/* one zeroed block: resolved words (kept in btf->res), pass 2's slots, pre[] */
+	btf->res = calloc(1, (size_t)n * (sizeof(*btf->res) + 2) + 1);
+	if (!btf->res) {
+		btfx__validate_end(job);
+		return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+	}
+	env.res = btf->res;
+	env.pre = (uint8_t *)(btf->res + n) + n;
+	if (job) {
+		job->env = env;
+		job->env.err = &job->err;
+		job_set_stage(job, JOB_GO);
+	}
+	env.slot = (uint8_t *)(btf->res + n);
+	for (uint32_t i = 0; i < n; i++)
+		env.slot[i] = KCODE(btf->kinds[i]);
+	if (job) {
+		env.ident_pub = &job->ident;
+		env.progress = &job->progress;
+		e = check_all_types(&env, false);
+		if (e)
+			__atomic_store_n(&job->pass2_failed, true, __ATOMIC_RELAXED);
+		pthread_join(job->th, NULL);
+		job->joined = true;
+		if (job->ret || (!e && job->tags)) {
 			if (err)
-				*err = job.err;
-			e = job.ret;
+				*err = job->err;
+			e = job->ret ? job->ret : job->tags;
 		}
+		btfx__validate_end(job);
 	} else {
 		if (btf->hdr.str_len)
 			env.ident = ident = ident_bitmap(btf->strs, btf->hdr.str_len);
 		e = check_metas(&env, btf->start_id, btf->start_id + n);
 		if (!e)
-			e = check_all_types(&env);
+			e = check_all_types(&env, true);
 	}
 	free(ident);
 	if (e) {

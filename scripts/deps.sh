@@ -9,6 +9,7 @@ PKGS=(
   libbpf-dev bpftool dwarves
   clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-14
   time python3 ca-certificates
+  qemu-system-x86 busybox-static
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -25,6 +25,7 @@
 #define BTFX_DIFF_H
 
 #include "btfx/btfx.h"
+#include "btfx/core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -121,6 +122,74 @@ BTFX_API const char *btfx_diff_core_str(enum btfx_diff_core c);
 BTFX_API const char *btfx_diff_core_text(enum btfx_diff_core c);
 /* "struct", "union", "enum", "typedef", "int", "float", "func", "var" */
 BTFX_API const char *btfx_diff_kind_str(unsigned kind);
+
+/*
+ * Restricted to what a BPF object uses: "does my program still work on
+ * NEW?".  Each CO-RE relocation record (btfx_obj_core_relos) is parsed
+ * against the object's BTF (local): the root type is matched to the diff's
+ * types by kind and essential name (task_struct___v2 is task_struct), and
+ * each named accessor becomes the diff path it reads: "task_struct.pid",
+ * "sched_entity.vruntime" for task_struct.se.vruntime (a named nested
+ * struct is its own type in the diff), "sk_buff.len" through anonymous
+ * unions, "enum_name.ENUMERATOR" for enum relocations.  A change concerns
+ * a relocation when it can change what the relocation computes: at the
+ * field itself, an offset move for byte_off and the shifts, a size,
+ * bitfield or type change for what reads it, removal or addition for all,
+ * an incompatible type change always; on the members leading to it, their
+ * offset (byte_off, shifts), removal, type change, and their size when an
+ * array index follows; at the type level, type added/removed and typedef
+ * target, plus size for type_size, size and signedness for enum values,
+ * every change of the type for type_matches, none for type_id_local.
+ * Each relocation is also decided by the CO-RE engine against OLD and NEW
+ * (one candidate cache per side, in record order, as libbpf), so the real
+ * values before and after are known.  With opts names or kinds, only the
+ * relocations that use a selected type count.
+ */
+struct btfx_diff_relo {
+	uint32_t index;               /* in btfx_obj_core_relos() order */
+	uint32_t kind;                /* enum btfx_core_kind */
+	unsigned type_kind;           /* BTFX_KIND_* class of the root type (ENUM for enum64), 0 if unknown */
+	const char *type_name;        /* essential name of the root type, "" if none */
+	const char *path;             /* as a program writes it: "task_struct.se.vruntime",
+				       * "task_struct.comm[1]", "e.VAL"; the type name for type relocations */
+	const char *spec_err;         /* the local spec did not parse: why (NULL otherwise) */
+	bool selected;                /* one of its types passes opts names/kinds (true without them);
+				       * unselected relocations are decided but never affected */
+	size_t nr_changes;
+	const size_t *changes;        /* indexes into diff->entries of the changes that concern it */
+	enum btfx_diff_core core;     /* most severe meaning of its changes and of the engine's decisions */
+	bool engine_differs;          /* status, value or access size differ between OLD and NEW */
+	bool affected;                /* nr_changes || engine_differs */
+	struct btfx_core_result old_res, new_res; /* the CO-RE engine against OLD and NEW */
+};
+
+struct btfx_diff_obj {
+	struct btfx_diff *diff;       /* only the changes at least one relocation is concerned by */
+	size_t nr_relos;
+	struct btfx_diff_relo *relos;
+	size_t nr_selected;           /* relocations with selected set */
+	size_t nr_affected;           /* relocations with affected set */
+	size_t nr_broken;             /* OK on OLD, poisoned or failing on NEW */
+	size_t nr_types;              /* distinct (kind, name) types the relocations use */
+	size_t per_core[BTFX_DIFF_CORE__NR]; /* affected relocations by their core meaning */
+};
+
+/**
+ * @brief The diff between old and new restricted to what the relocations
+ * of an object (local BTF + its CO-RE records) use, with each relocation
+ * decided against both.  opts (names, kinds) narrow it further.
+ * @return the result, or NULL with err filled (E_NOMEM, E_USAGE).
+ * Ownership: free with btfx_diff_obj_free(); it borrows from the three
+ * BTFs and the records' access strings, which must outlive it.
+ */
+BTFX_API struct btfx_diff_obj *btfx_diff_for_relos(const struct btfx *old_btf, const struct btfx *new_btf,
+						   const struct btfx *local, const struct btfx_core_relo_rec *relos,
+						   size_t nr_relos, const struct btfx_diff_opts *opts,
+						   struct btfx_error *err);
+BTFX_API void btfx_diff_obj_free(struct btfx_diff_obj *d);
+/* Severity order of the CO-RE meanings: none < relocated < type < size <
+ * value < abi < incompatible < gone. */
+BTFX_API int btfx_diff_core_severity(enum btfx_diff_core c);
 
 #ifdef __cplusplus
 }

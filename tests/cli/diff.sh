@@ -152,8 +152,8 @@ fi
 [ $rc -eq 2 ] && ok diff_bad_kind_exit2 || nok diff_bad_kind_exit2 "rc=$rc"
 "$B" diff "$VMLINUX" >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok diff_one_file_exit2 || nok diff_one_file_exit2 "rc=$rc"
-"$B" diff --for-object x.o "$VMLINUX" "$VMLINUX" >/dev/null 2>"$tmp/e"; rc=$?
-[ $rc -eq 2 ] && grep -q 'for-object' "$tmp/e" && ok diff_for_object_not_yet || nok diff_for_object_not_yet "rc=$rc"
+"$B" diff --for-object "$tmp/missing.o" "$VMLINUX" "$VMLINUX" >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -eq 2 ] && grep -q 'missing.o' "$tmp/e" && ok diff_for_object_missing_exit2 || nok diff_for_object_missing_exit2 "rc=$rc"
 
 # ---- real kernel pairs ----
 old=$(img 6.1-old); new=$(img 6.1-new); rt=$(img 6.1-rt); k612=$(img 6.12)
