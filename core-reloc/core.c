@@ -1072,6 +1072,12 @@ BTFX_API int btfx_core_calc(struct btfx_core_ctx *ctx, uint32_t type_id, const c
 	if (!res->cands)
 		return result_err(res, -ENOMEM, "out of memory");
 	res->ncands = cl->n;
+	for (size_t i = 0; i < cl->n; i++) { /* every entry valid even if we stop early */
+		res->cands[i].btf = cl->c[i].btf;
+		res->cands[i].id = cl->c[i].id;
+		res->cands[i].fail_acc = -1;
+		res->cands[i].miss = cl->c[i].active ? BTFX_MISS_NONE : BTFX_MISS_PRUNED;
+	}
 	for (size_t i = 0; i < cl->n; i++) {
 		struct btfx_core_cand *tr = &res->cands[i];
 		struct btfx_core_result cr;

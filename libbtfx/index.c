@@ -129,8 +129,25 @@ static size_t lookup_own(const struct btfx *cbtf, const char *name, size_t len, 
 	uint32_t h, i;
 	size_t start = found;
 
-	if (names_build(btf, ess))
+	if (names_build(btf, ess)) {
+		/* no memory for the index: same answer by a linear scan */
+		for (uint32_t id = btf->start_id; id < btf->start_id + btf->nr_types; id++) {
+			const struct btfx_type *ty = btfx__type(btf, id);
+			const char *s = btfx_str(btf, ty->name_off);
+			unsigned k = btfx_kind(ty);
+			if (!s || !*s || (kind && k != kind))
+				continue;
+			if (ess && (k == BTFX_KIND_FUNC || k == BTFX_KIND_VAR || k == BTFX_KIND_DATASEC ||
+				    k == BTFX_KIND_DECL_TAG))
+				continue;
+			if (ess ? (btfx_essential_name_len(s) != len || memcmp(s, name, len)) : (strncmp(s, name, len) || s[len]))
+				continue;
+			if (found < cap)
+				ids[found] = id;
+			found++;
+		}
 		return found;
+	}
 	t = ess ? &btf->names->ess : &btf->names->full;
 	h = hash_bytes(name, len);
 	for (i = h & t->mask; t->slots[i].id; i = (i + 1) & t->mask) {

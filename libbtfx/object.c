@@ -581,9 +581,14 @@ static int load_elf(struct btfx_obj *obj, struct btfx_error *err)
 			p[obj->nprogs] = (struct btfx_obj_prog){ own(obj, sname), (uint32_t)si, (uint32_t)(sym.st_value / 8),
 								  (uint32_t)(sym.st_size / 8),
 								  GELF_ST_BIND(sym.st_info) == STB_GLOBAL };
+			if (!p[obj->nprogs].name) {
+				e = btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+				goto out;
+			}
 			obj->nprogs++;
 		}
-		qsort(obj->progs, obj->nprogs, sizeof(*obj->progs), cmp_prog);
+		if (obj->nprogs > 1)
+			qsort(obj->progs, obj->nprogs, sizeof(*obj->progs), cmp_prog);
 	}
 	if (ext_data)
 		e = parse_ext(obj, ext_data, ext_size, ext_off, err);
@@ -604,7 +609,12 @@ BTFX_API struct btfx_obj *btfx_obj_open(const char *path, struct btfx_error *err
 		return NULL;
 	}
 	obj->path = strdup(path);
-	if (!obj->path || read_file(path, &obj->data, &obj->size, err) || load_elf(obj, err)) {
+	if (!obj->path) {
+		btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+		btfx_obj_free(obj);
+		return NULL;
+	}
+	if (read_file(path, &obj->data, &obj->size, err) || load_elf(obj, err)) {
 		btfx_obj_free(obj);
 		return NULL;
 	}
