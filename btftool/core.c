@@ -15,11 +15,13 @@
 #include "btfx/core.h"
 #include "btfx/object.h"
 #include "btftool.h"
+#include "load.h"
 #include "out.h"
 
 struct target {
 	const char *path;
 	struct btfx *btf;
+	long kernel; /* index of the --kernel image this column is, or -1 */
 };
 
 struct targets {
@@ -36,6 +38,7 @@ static int add_target(struct targets *ts, const char *path)
 	ts->t = t;
 	t[ts->n].path = path;
 	t[ts->n].btf = NULL;
+	t[ts->n].kernel = -1;
 	ts->n++;
 	return 0;
 }
@@ -433,24 +436,153 @@ done:
 	return rc;
 }
 
-static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
+/* A row of the verdict table is a program the kernel loads (not a subprogram:
+ * a global function of a program section, as libbpf decides). */
+static bool is_entry(const struct btfx_obj_prog *p, const struct btfx_obj_sec *secs)
 {
-	int rc = EXIT_OK;
+	return p->global && strcmp(secs[p->sec].name, ".text");
+}
+
+static const struct load_prog *vm_prog(const struct load_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->nprogs; i++)
+		if (r->progs[i].name && !strcmp(r->progs[i].name, name))
+			return &r->progs[i];
+	return NULL;
+}
+
+/*
+ * The verdict of program row p in kernel column k: the verifier's (lp, from
+ * the VM), or the static one in parentheses for a subprogram (loaded as part
+ * of its callers, whose verdict counts).  *rc is raised to 1 (rejected) or
+ * 2 (no verdict).
+ */
+static const char *kernel_verdict(const struct vm_kernel *k, size_t oi, const struct btfx_obj_prog *p,
+				  const struct btfx_obj_sec *secs, bool static_fail, const struct load_prog **lp, int *rc)
+{
+	*lp = k->have_rep[oi] ? vm_prog(&k->reps[oi], p->name) : NULL;
+	if (!*lp) {
+		if (!is_entry(p, secs))
+			return static_fail ? "(FAIL)" : "(ok)";
+		*rc = EXIT_ERROR; /* a program without a verifier's verdict */
+		return "ERROR";
+	}
+	switch ((*lp)->status) {
+	case LP_LOADED: return "ok";
+	case LP_SKIPPED: return "skipped";
+	case LP_REJECTED:
+		if (*rc == EXIT_OK)
+			*rc = EXIT_NEGATIVE;
+		return "FAIL";
+	case LP_ERROR: break;
+	}
+	*rc = EXIT_ERROR;
+	return "ERROR";
+}
+
+static const char *column_name(const struct target *t, const struct vm_results *vr)
+{
+	if (t->kernel >= 0 && vr->k[t->kernel].release)
+		return vr->k[t->kernel].release;
+	return short_name(t->path);
+}
+
+/* every object readable before kernels are booted for them */
+static int check_objects(char **objs, size_t nobj)
+{
+	for (size_t oi = 0; oi < nobj; oi++) {
+		struct btfx_error err;
+		struct btfx_obj *obj = btfx_obj_open(objs[oi], &err);
+		if (!obj)
+			return p_btfx_err(&err);
+		btfx_obj_free(obj);
+	}
+	return 0;
+}
+
+static void json_kernels(struct out *o, const struct vm_results *vr)
+{
+	out_lit(o, ",\"kernels\":[");
+	for (size_t i = 0; i < vr->n; i++) {
+		const struct vm_kernel *k = &vr->k[i];
+		out_printf(o, "%s{\"image\":", i ? "," : "");
+		out_json_str(o, k->image);
+		out_lit(o, ",\"release\":");
+		if (k->release)
+			out_json_str(o, k->release);
+		else
+			out_lit(o, "null");
+		out_printf(o, ",\"verdict\":\"%s\",\"accel\":\"%s\",\"seconds\":%.1f", vm_verdict_str(k->verdict),
+			   k->kvm ? "kvm" : "tcg", k->seconds);
+		if (k->message) {
+			out_lit(o, ",\"message\":");
+			out_json_str(o, k->message);
+		}
+		if (k->verdict != VM_OK && k->verdict != VM_REJECTED) {
+			char *t = vm_console_tail(k->console, 30);
+			out_lit(o, ",\"console\":");
+			out_json_str(o, t);
+			free(t);
+		}
+		out_char(o, '}');
+	}
+	out_char(o, ']');
+	if (vr->note) {
+		out_lit(o, ",\"note\":");
+		out_json_str(o, vr->note);
+	}
+}
+
+/*
+ * The matrix: relocations by columns (--target files, then --kernel images,
+ * both decided statically against the column's BTF), then a verdict per
+ * program per column.  A kernel column's verdict is the verifier's: every
+ * object is loaded in the booted kernel (vm.c) before anything is printed.
+ */
+static int do_check(char **objs, size_t nobj, struct targets *ts, bool json, struct vm_opts *vo)
+{
+	int rc = EXIT_OK, vrc = EXIT_OK;
 	struct out o;
 	bool tty = isatty(STDERR_FILENO);
+	struct vm_results vr = { 0 };
 
 	if (open_targets(ts))
 		return EXIT_ERROR;
+	if (vo->nkernels) {
+		if (check_objects(objs, nobj))
+			return EXIT_ERROR;
+		vo->objects = (const char **)objs;
+		vo->nobjects = nobj;
+		vrc = vm_boot(vo, &vr);
+		if (!vr.n)
+			return EXIT_ERROR;
+		if (vrc == EXIT_ERROR)
+			rc = EXIT_ERROR; /* a kernel without a verdict */
+	}
 	out_init(&o, STDOUT_FILENO);
-	if (json)
-		out_lit(&o, "{\"targets\":[");
 	if (json) {
-		for (size_t t = 0; t < ts->n; t++) {
-			if (t)
+		out_lit(&o, "{\"targets\":[");
+		for (size_t t = 0, i = 0; t < ts->n; t++) {
+			if (ts->t[t].kernel >= 0)
+				continue;
+			if (i++)
 				out_char(&o, ',');
 			out_json_str(&o, ts->t[t].path);
 		}
-		out_lit(&o, "],\"objects\":[");
+		out_char(&o, ']');
+		json_kernels(&o, &vr);
+		out_lit(&o, ",\"objects\":[");
+	} else {
+		if (vr.note)
+			out_printf(&o, "note: %s\n", vr.note);
+		for (size_t i = 0; i < vr.n; i++) {
+			const struct vm_kernel *k = &vr.k[i];
+			out_printf(&o, "kernel %s: %s, %s (%s, %.1f s)", k->image, k->release ? k->release : "?",
+				   vm_verdict_str(k->verdict), k->kvm ? "kvm" : "tcg", k->seconds);
+			if (k->message)
+				out_printf(&o, ": %s", k->message);
+			out_char(&o, '\n');
+		}
 	}
 	for (size_t oi = 0; oi < nobj; oi++) {
 		struct btfx_error err;
@@ -463,6 +595,7 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 
 		if (!obj) {
 			out_close(&o);
+			vm_results_fini(&vr);
 			return p_btfx_err(&err);
 		}
 		relos = btfx_obj_core_relos(obj, &nrelo);
@@ -472,7 +605,7 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 		if (!json) {
 			out_printf(&o, "%s\n%-40s", objs[oi], "relocation");
 			for (size_t t = 0; t < ts->n; t++)
-				out_printf(&o, " %20.20s", short_name(ts->t[t].path));
+				out_printf(&o, " %20.20s", column_name(&ts->t[t], &vr));
 			out_char(&o, '\n');
 		} else {
 			out_printf(&o, "%s{\"object\":", oi ? "," : "");
@@ -520,7 +653,9 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 					if (st != BTFX_CORE_OK) {
 						size_t pi = p ? (size_t)(p - progs) : np;
 						verdict[pi * ts->n + t] = 1;
-						rc = EXIT_NEGATIVE;
+						/* a kernel's verdict is the verifier's, below */
+						if (ts->t[t].kernel < 0 && rc == EXIT_OK)
+							rc = EXIT_NEGATIVE;
 					}
 					value_str(v, sizeof(v), &res);
 					if (json) {
@@ -561,17 +696,82 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 				out_printf(&o, "  %-38.38s", progs[pi].name);
 			}
 			for (size_t t = 0; t < ts->n; t++) {
-				const char *v = verdict[pi * ts->n + t] ? "FAIL" : "ok";
+				bool sfail = verdict[pi * ts->n + t];
+				const char *v = sfail ? "FAIL" : "ok";
+				if (ts->t[t].kernel >= 0) {
+					const struct load_prog *lp;
+					v = kernel_verdict(&vr.k[ts->t[t].kernel], oi, &progs[pi], secs, sfail, &lp, &rc);
+				}
 				if (json)
 					out_printf(&o, "%s\"%s\"", t ? "," : "", v);
 				else
 					out_printf(&o, " %20s", v);
 			}
-			out_str(&o, json ? "]}" : "\n");
+			if (json && vr.n) {
+				/* per kernel: the static verdict and the verifier's report */
+				out_lit(&o, "],\"kernels\":[");
+				for (size_t t = 0, i = 0; t < ts->n; t++) {
+					const struct vm_kernel *k;
+					const struct load_prog *lp;
+					int dummy = EXIT_OK;
+					if (ts->t[t].kernel < 0)
+						continue;
+					k = &vr.k[ts->t[t].kernel];
+					kernel_verdict(k, oi, &progs[pi], secs, verdict[pi * ts->n + t], &lp, &dummy);
+					out_printf(&o, "%s{\"image\":", i++ ? "," : "");
+					out_json_str(&o, k->image);
+					out_printf(&o, ",\"static\":\"%s\",\"program\":%s", verdict[pi * ts->n + t] ? "FAIL" : "ok",
+						   is_entry(&progs[pi], secs) ? "true" : "false");
+					out_lit(&o, ",\"verifier\":");
+					if (lp)
+						load_prog_json(&o, lp, 0);
+					else
+						out_lit(&o, "null");
+					out_char(&o, '}');
+				}
+			}
+			if (json) {
+				out_str(&o, "]}");
+				continue;
+			}
+			out_char(&o, '\n');
+			/* why, under the row: the verifier's word where it says no, or where it
+			 * disagrees with the static verdict */
+			for (size_t t = 0; t < ts->n; t++) {
+				const struct vm_kernel *k;
+				const struct load_prog *lp;
+				int dummy = EXIT_OK;
+				bool sfail = verdict[pi * ts->n + t];
+				if (ts->t[t].kernel < 0)
+					continue;
+				k = &vr.k[ts->t[t].kernel];
+				kernel_verdict(k, oi, &progs[pi], secs, sfail, &lp, &dummy);
+				if (!lp) {
+					/* a kernel without a report: its line above says why */
+					if (is_entry(&progs[pi], secs) && k->have_rep[oi])
+						out_printf(&o, "      %s: no verdict: %s\n", column_name(&ts->t[t], &vr),
+							   k->reps[oi].error ? k->reps[oi].error : "not in the load report");
+					continue;
+				}
+				if (lp->status == LP_LOADED) {
+					if (sfail)
+						out_printf(&o, "      %s: loaded although statically FAIL: the verifier never "
+							   "reaches its poisoned instructions\n", column_name(&ts->t[t], &vr));
+					continue;
+				}
+				out_printf(&o, "      %s: %s: %s\n", column_name(&ts->t[t], &vr),
+					   lp->status == LP_REJECTED ? "REJECTED" : lp->status == LP_ERROR ? "ERROR" : "skipped",
+					   lp->message ? lp->message : "");
+				if (lp->relo && lp->relo->source && lp->relo->source[0]) {
+					const char *src = lp->relo->source;
+					while (*src == ' ' || *src == '\t')
+						src++;
+					out_printf(&o, "        source: %s\n", src);
+				}
+			}
 		}
 		if (json)
 			out_lit(&o, "]}");
-		(void)secs;
 		(void)ns;
 		free(verdict);
 		btfx_obj_free(obj);
@@ -580,6 +780,7 @@ static int do_check(char **objs, size_t nobj, struct targets *ts, bool json)
 		out_lit(&o, "]}\n");
 	if (out_close(&o))
 		rc = EXIT_ERROR;
+	vm_results_fini(&vr);
 	return rc;
 }
 
@@ -588,8 +789,10 @@ static void core_usage(void)
 	fprintf(stderr,
 		"Usage: %s core explain OBJ [--target FILE]... [--json]\n"
 		"       %s core reloc OBJ [--target FILE] -o OUT.o\n"
-		"       %s core check OBJ... (--target FILE... | --target-dir DIR) [--json]\n"
-		"Targets default to /sys/kernel/btf/vmlinux.\n",
+		"       %s core check OBJ... [--target FILE... | --target-dir DIR] [--kernel IMAGE...] [--json]\n"
+		"                 [--timeout SECS] [--jobs N] [--accel auto|kvm|tcg]\n"
+		"Targets default to /sys/kernel/btf/vmlinux.  check --kernel IMAGE also boots IMAGE\n"
+		"under qemu and loads each object there: its verdicts are the verifier's.\n",
 		prog_name, prog_name, prog_name);
 }
 
@@ -600,6 +803,10 @@ int cmd_core(int argc, char **argv)
 		{ "target-dir", required_argument, NULL, 'D' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "jobs", required_argument, NULL, 'J' },
+		{ "accel", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -609,6 +816,10 @@ int cmd_core(int argc, char **argv)
 	const char *sub, *outp = NULL;
 	bool json = false;
 	int c, rc = EXIT_ERROR;
+	struct vm_opts vo = { .timeout = 60, .accel = "auto", .memory = 512, .who = "core check" };
+	const char **kernels = NULL;
+	size_t nk = 0;
+	bool vm_opt = false;
 
 	if (argc < 2) {
 		core_usage();
@@ -618,8 +829,39 @@ int cmd_core(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:D:jo:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:D:jo:k:T:J:A:h", opts, NULL)) != -1) {
+		char *end;
+		unsigned long v;
 		switch (c) {
+		case 'k': {
+			const char **nk2 = realloc(kernels, (nk + 1) * sizeof(*kernels));
+			if (!nk2)
+				goto out;
+			kernels = nk2;
+			kernels[nk++] = optarg;
+			break;
+		}
+		case 'A':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "tcg")) {
+				p_err("core check: --accel must be auto, kvm or tcg");
+				goto out;
+			}
+			vo.accel = optarg;
+			vm_opt = true;
+			break;
+		case 'T': case 'J':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || v > 1000000 || (c == 'T' && !v)) {
+				p_err("core check: bad number '%s'", optarg);
+				goto out;
+			}
+			if (c == 'T')
+				vo.timeout = (unsigned)v;
+			else
+				vo.jobs = (unsigned)v;
+			vm_opt = true;
+			break;
 		case 't': if (add_target(&ts, optarg)) goto out; break;
 		case 'D': if (add_target_dir(&ts, optarg, &owned, &nowned)) goto out; break;
 		case 'j': json = true; break;
@@ -632,8 +874,25 @@ int cmd_core(int argc, char **argv)
 		p_err("core %s: missing OBJ", sub);
 		goto out;
 	}
-	if (!ts.n && add_target(&ts, "/sys/kernel/btf/vmlinux"))
+	if ((nk || vm_opt) && strcmp(sub, "check")) {
+		p_err("core %s: --kernel, --timeout, --jobs and --accel are for core check", sub);
 		goto out;
+	}
+	if (vm_opt && !nk) {
+		p_err("core check: --timeout, --jobs and --accel need --kernel IMAGE");
+		goto out;
+	}
+	if (!ts.n && !nk && add_target(&ts, "/sys/kernel/btf/vmlinux"))
+		goto out;
+	/* a kernel's column: its own BTF (read from the image), after the targets */
+	for (size_t i = 0; i < nk; i++) {
+		if (add_target(&ts, kernels[i]))
+			goto out;
+		ts.t[ts.n - 1].kernel = (long)i;
+	}
+	vo.kernels = kernels;
+	vo.nkernels = nk;
+	vo.json = json;
 	if (!strcmp(sub, "explain")) {
 		if (optind + 1 != argc) {
 			p_err("core explain: one OBJ expected");
@@ -647,11 +906,12 @@ int cmd_core(int argc, char **argv)
 		}
 		rc = do_reloc(argv[optind], ts.t[0].path, outp);
 	} else if (!strcmp(sub, "check")) {
-		rc = do_check(argv + optind, (size_t)(argc - optind), &ts, json);
+		rc = do_check(argv + optind, (size_t)(argc - optind), &ts, json, &vo);
 	} else {
 		p_err("core: unknown subcommand '%s' (explain, reloc, check)", sub);
 	}
 out:
+	free(kernels);
 	free_targets(&ts);
 	for (size_t i = 0; i < nowned; i++)
 		free(owned[i]);

@@ -247,6 +247,49 @@ static void json_relo(struct out *o, const struct load_relo *x)
 	out_char(o, '}');
 }
 
+void load_prog_json(struct out *o, const struct load_prog *p, unsigned log_lines)
+{
+	out_lit(o, "{\"name\":");
+	json_str_or_null(o, p->name);
+	out_lit(o, ",\"section\":");
+	json_str_or_null(o, p->section);
+	out_lit(o, ",\"type\":");
+	json_str_or_null(o, p->type);
+	out_printf(o, ",\"status\":\"%s\"", load_status_str(p->status));
+	if (p->status == LP_LOADED) {
+		out_printf(o, ",\"insns\":%u,\"xlated_bytes\":%u,\"jited_bytes\":%u,\"verified_insns\":%u", p->insns,
+			   p->xlated, p->jited, p->verified);
+		if (p->id)
+			out_printf(o, ",\"id\":%u", p->id);
+		if (p->pinned) {
+			out_lit(o, ",\"pinned\":");
+			out_json_str(o, p->pinned);
+		}
+	} else {
+		if (p->err)
+			out_printf(o, ",\"errno\":%d", p->err);
+		out_lit(o, ",\"message\":");
+		json_str_or_null(o, p->message);
+		if (p->insns)
+			out_printf(o, ",\"insns\":%u", p->insns);
+		if (p->poison_insn >= 0)
+			out_printf(o, ",\"poisoned_insn\":%ld", p->poison_insn);
+		if (p->relo) {
+			out_lit(o, ",\"relocation\":");
+			json_relo(o, p->relo);
+		}
+		if (p->log) {
+			size_t nl, shown;
+			const char *t = log_tail(p->log, log_lines, &nl, &shown);
+			out_lit(o, ",\"log\":");
+			out_json_str(o, t);
+			out_printf(o, ",\"log_lines\":%zu,\"log_truncated\":%s", nl,
+				   p->log_truncated || shown < nl ? "true" : "false");
+		}
+	}
+	out_char(o, '}');
+}
+
 void load_report_json(struct out *o, const struct load_report *r, unsigned log_lines)
 {
 	out_lit(o, "{\"object\":");
@@ -257,48 +300,9 @@ void load_report_json(struct out *o, const struct load_report *r, unsigned log_l
 	json_str_or_null(o, r->kernel);
 	out_printf(o, ",\"relocations\":%zu,\"poisoned\":%zu,\"programs\":[", r->nrelo, r->npoisoned);
 	for (size_t i = 0; i < r->nprogs; i++) {
-		const struct load_prog *p = &r->progs[i];
 		if (i)
 			out_char(o, ',');
-		out_lit(o, "{\"name\":");
-		json_str_or_null(o, p->name);
-		out_lit(o, ",\"section\":");
-		json_str_or_null(o, p->section);
-		out_lit(o, ",\"type\":");
-		json_str_or_null(o, p->type);
-		out_printf(o, ",\"status\":\"%s\"", load_status_str(p->status));
-		if (p->status == LP_LOADED) {
-			out_printf(o, ",\"insns\":%u,\"xlated_bytes\":%u,\"jited_bytes\":%u,\"verified_insns\":%u", p->insns,
-				   p->xlated, p->jited, p->verified);
-			if (p->id)
-				out_printf(o, ",\"id\":%u", p->id);
-			if (p->pinned) {
-				out_lit(o, ",\"pinned\":");
-				out_json_str(o, p->pinned);
-			}
-		} else {
-			if (p->err)
-				out_printf(o, ",\"errno\":%d", p->err);
-			out_lit(o, ",\"message\":");
-			json_str_or_null(o, p->message);
-			if (p->insns)
-				out_printf(o, ",\"insns\":%u", p->insns);
-			if (p->poison_insn >= 0)
-				out_printf(o, ",\"poisoned_insn\":%ld", p->poison_insn);
-			if (p->relo) {
-				out_lit(o, ",\"relocation\":");
-				json_relo(o, p->relo);
-			}
-			if (p->log) {
-				size_t nl, shown;
-				const char *t = log_tail(p->log, log_lines, &nl, &shown);
-				out_lit(o, ",\"log\":");
-				out_json_str(o, t);
-				out_printf(o, ",\"log_lines\":%zu,\"log_truncated\":%s", nl,
-					   p->log_truncated || shown < nl ? "true" : "false");
-			}
-		}
-		out_char(o, '}');
+		load_prog_json(o, &r->progs[i], log_lines);
 	}
 	out_lit(o, "],\"maps\":[");
 	for (size_t i = 0; i < r->nmaps; i++) {
@@ -1312,7 +1316,9 @@ int cmd_load(int argc, char **argv)
 		}
 		vo.kernels = kernels;
 		vo.nkernels = nk;
-		vo.object = argv[optind];
+		vo.objects = (const char **)&argv[optind];
+		vo.nobjects = 1;
+		vo.who = "load";
 		vo.json = json;
 		vo.log_lines = log_set ? log_lines : 0;
 		vo.verbose = verbose;

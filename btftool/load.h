@@ -71,11 +71,13 @@ void load_report_json(struct out *o, const struct load_report *r, unsigned log_l
 void load_report_text(struct out *o, const struct load_report *r, const char *indent, unsigned log_lines);
 const char *load_status_str(enum load_status s);
 
-/* vm.c: boot every kernel image with the object, run `btftool load` inside. */
+/* vm.c: boot every kernel image with the objects, run `btftool load` inside. */
 struct vm_opts {
 	const char **kernels;
 	size_t nkernels;
-	const char *object;
+	const char **objects;    /* loaded one after the other in each VM */
+	size_t nobjects;
+	const char *who;         /* command named in errors ("load", "core check") */
 	bool json;
 	unsigned timeout;        /* seconds per kernel */
 	unsigned jobs;           /* parallel VMs, 0 = number of CPUs */
@@ -85,7 +87,42 @@ struct vm_opts {
 	unsigned log_lines;
 	bool verbose;
 };
+
+enum vm_verdict { VM_PENDING, VM_OK, VM_REJECTED, VM_ERROR, VM_NOBTF, VM_PANIC, VM_TIMEOUT, VM_NOBOOT, VM_CRASH,
+		  VM_BADOUT };
+const char *vm_verdict_str(enum vm_verdict v);
+
+/* One kernel's outcome. */
+struct vm_kernel {
+	const char *image;
+	char *release;           /* uname -r in the guest, NULL if /init never ran */
+	enum vm_verdict verdict; /* VM_OK / VM_REJECTED: every object has a report */
+	char *message;           /* why, for the other verdicts */
+	bool kvm;
+	double seconds;          /* qemu start to result */
+	char *console;           /* the serial console as read */
+	struct load_report *reps; /* one per object, valid where have_rep[i] */
+	bool *have_rep;
+};
+
+struct vm_results {
+	struct vm_kernel *k;     /* one per kernel, in opts order; n == 0 after a setup error */
+	size_t n, nobjects;
+	char *note;              /* e.g. the KVM fallback */
+};
+
+/* Boot every kernel, load every object in each: 0 all loaded, 1 one
+ * rejected, 2 a kernel without a verdict or an error (then res->n may be 0,
+ * the error already printed). */
+int vm_boot(const struct vm_opts *opts, struct vm_results *res);
+void vm_results_fini(struct vm_results *res);
+/* last n lines of a console, control sequences removed (malloc'ed) */
+char *vm_console_tail(const char *con, unsigned n);
+/* btftool load --kernel: vm_boot, then the report per kernel */
 int vm_run(const struct vm_opts *opts);
+
+/* one program of a report as a JSON object (load_report_json's element) */
+void load_prog_json(struct out *o, const struct load_prog *p, unsigned log_lines);
 
 /* helpers shared by load.c and vm.c */
 char *load_strdup(const char *s); /* NULL-safe, aborts on ENOMEM */

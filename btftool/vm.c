@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * btftool load --kernel IMAGE: boot each kernel image under qemu with a
- * generated initramfs (static busybox as /init's shell, a btftool able to
- * run there, the object), run `btftool load OBJ --json` inside against the
- * guest's own /sys/kernel/btf/vmlinux, and read the JSON back from the
- * serial console between markers carrying a per-run nonce.  Kernels run in
+ * btftool load --kernel IMAGE (and core check --kernel): boot each kernel
+ * image under qemu with a generated initramfs (static busybox as /init's
+ * shell, a btftool able to run there, the objects), run `btftool load OBJ
+ * --json` inside for each object against the guest's own
+ * /sys/kernel/btf/vmlinux, and read the JSON back from the serial console
+ * between markers carrying a per-run nonce.  Kernels run in
  * parallel (up to the number of CPUs); each gets a timeout; a panic, a hang,
  * a kernel without BTF or a VM that never boots is a verdict for that
  * kernel.  Everything (qemu processes, the temporary directory) is gone
@@ -354,7 +355,7 @@ static int guest_btftool(const struct vm_opts *o, struct payload *pl)
 	if (o->guest_btftool) {
 		k = elf_interp(o->guest_btftool, interp, sizeof(interp));
 		if (k < 0) {
-			p_err("load: --guest-btftool %s: not an x86-64 ELF executable", o->guest_btftool);
+			p_err("%s: --guest-btftool %s: not an x86-64 ELF executable", o->who, o->guest_btftool);
 			return -1;
 		}
 		if (k == 0) {
@@ -362,14 +363,14 @@ static int guest_btftool(const struct vm_opts *o, struct payload *pl)
 			return 0;
 		}
 		if (add_dynamic(pl, o->guest_btftool, interp)) {
-			p_err("load: --guest-btftool %s: cannot list its shared libraries", o->guest_btftool);
+			p_err("%s: --guest-btftool %s: cannot list its shared libraries", o->who, o->guest_btftool);
 			return -1;
 		}
 		return 0;
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0) {
-		p_err("load: cannot find my own executable: %s", strerror(errno));
+		p_err("%s: cannot find my own executable: %s", o->who, strerror(errno));
 		return -1;
 	}
 	self[n] = 0;
@@ -388,7 +389,7 @@ static int guest_btftool(const struct vm_opts *o, struct payload *pl)
 	free(cand);
 	if (k == 1 && !add_dynamic(pl, self, interp))
 		return 0;
-	p_err("load: no btftool that can run in the VM: build a static one (make) or pass --guest-btftool FILE");
+	p_err("%s: no btftool that can run in the VM: build a static one (make) or pass --guest-btftool FILE", o->who);
 	return -1;
 }
 
@@ -396,18 +397,46 @@ static int guest_btftool(const struct vm_opts *o, struct payload *pl)
 /* initramfs                                                           */
 /* ------------------------------------------------------------------ */
 
-static int write_initramfs(const char *path, const char *busybox, const struct payload *pl, const char *objname,
+/* where object i goes in the initramfs: obj/I/NAME, NAME safe for the shell */
+static char *guest_obj_path(size_t i, const char *object)
+{
+	char *p = vasp("obj/%zu/%s", i, base_name(object));
+
+	for (char *q = strchr(p + 4, '/') + 1; *q; q++)
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '.' ||
+		      *q == '_' || *q == '-' || *q == '+'))
+			*q = '_';
+	return p;
+}
+
+static int write_initramfs(const char *path, const char *busybox, const struct payload *pl, const struct vm_opts *o,
 			   const char *nonce, unsigned log_lines)
 {
 	struct cpio c = { 0 };
 	char **seen = NULL;
 	size_t nseen = 0;
-	char *init;
+	char *init, *loads = vasp("%s", "");
 	int e = 0;
 
 	c.f = fopen(path, "wb");
-	if (!c.f)
+	if (!c.f) {
+		free(loads);
 		return -errno;
+	}
+	/* one result section per object, in order */
+	for (size_t i = 0; i < o->nobjects; i++) {
+		char *gp = guest_obj_path(i, o->objects[i]), *nl;
+		nl = vasp("%s"
+			  "  /btftool load /%s --json --log-lines %u >/tmp/out.json 2>/tmp/err.txt\n"
+			  "  echo \"@@BTFX-RESULT-%s@@ $?\"\n"
+			  "  cat /tmp/out.json\n"
+			  "  echo \"@@BTFX-STDERR-%s@@\"\n"
+			  "  cat /tmp/err.txt\n",
+			  loads, gp, log_lines, nonce, nonce);
+		free(loads);
+		free(gp);
+		loads = nl;
+	}
 	init = vasp("#!/bin/busybox sh\n"
 		    "/bin/busybox --install -s /bin\n"
 		    "export PATH=/bin\n"
@@ -418,17 +447,14 @@ static int write_initramfs(const char *path, const char *busybox, const struct p
 		    "echo 1 >/proc/sys/kernel/printk\n"
 		    "echo \"@@BTFX-BOOT-%s@@ $(uname -r)\"\n"
 		    "if [ -e /sys/kernel/btf/vmlinux ]; then\n"
-		    "  /btftool load /obj/%s --json --log-lines %u >/tmp/out.json 2>/tmp/err.txt\n"
-		    "  echo \"@@BTFX-RESULT-%s@@ $?\"\n"
-		    "  cat /tmp/out.json\n"
-		    "  echo \"@@BTFX-STDERR-%s@@\"\n"
-		    "  cat /tmp/err.txt\n"
+		    "%s"
 		    "else\n"
 		    "  echo \"@@BTFX-NOBTF-%s@@\"\n"
 		    "fi\n"
 		    "echo \"@@BTFX-END-%s@@\"\n"
 		    "poweroff -f\n",
-		    nonce, objname, log_lines, nonce, nonce, nonce, nonce);
+		    nonce, loads, nonce, nonce);
+	free(loads);
 	cpio_dir(&c, "bin");
 	cpio_dir(&c, "dev");
 	cpio_entry(&c, "dev/console", 0020600, NULL, 0, 5, 1);
@@ -804,9 +830,7 @@ static bool report_from_json(const char *text, size_t len, struct load_report *r
 /* running VMs                                                         */
 /* ------------------------------------------------------------------ */
 
-enum verdict { V_PENDING, V_OK, V_REJECTED, V_ERROR, V_NOBTF, V_PANIC, V_TIMEOUT, V_NOBOOT, V_CRASH, V_BADOUT };
-
-static const char *verdict_str(enum verdict v)
+const char *vm_verdict_str(enum vm_verdict v)
 {
 	static const char *s[] = { "pending", "ok", "rejected", "error", "no-btf", "panic", "timeout",
 				   "no-boot", "crashed", "bad-output" };
@@ -823,12 +847,12 @@ struct vm {
 	double t0, t1, deadline, end_seen;
 	bool kvm, booted, ended, timed_out, kvm_abandoned, done;
 	int wstatus;
-	enum verdict verdict;
+	enum vm_verdict verdict;
 	char *message;
 	char *release;
 	char *stderr_text;
-	bool have_report;
-	struct load_report rep;
+	struct load_report *reps; /* one per object */
+	bool *have_rep;
 };
 
 static volatile sig_atomic_t got_signal;
@@ -1052,7 +1076,7 @@ static char *section_after(const char *con, const char *start, const char *stop)
 }
 
 /* last n lines of the console, escape sequences and '\r' dropped */
-static char *console_tail(const char *con, unsigned n)
+char *vm_console_tail(const char *con, unsigned n)
 {
 	size_t len = con ? strlen(con) : 0;
 	const char *p = con + len;
@@ -1096,13 +1120,24 @@ static char *console_tail(const char *con, unsigned n)
 	return out;
 }
 
-static void vm_conclude(struct vm *v, const char *nonce, const char *objpath)
+/*
+ * The console into a verdict.  Each object has its section, in order:
+ * RESULT <status>, the JSON report, STDERR, btftool's stderr; then END.
+ */
+static void vm_conclude(struct vm *v, const char *nonce, const struct vm_opts *o)
 {
 	char *m_boot = vasp("@@BTFX-BOOT-%s@@", nonce), *m_res = vasp("@@BTFX-RESULT-%s@@", nonce);
 	char *m_err = vasp("@@BTFX-STDERR-%s@@", nonce), *m_end = vasp("@@BTFX-END-%s@@", nonce);
 	char *m_nobtf = vasp("@@BTFX-NOBTF-%s@@", nonce);
-	const char *con = v->con ? v->con : "", *b;
+	const char *con = v->con ? v->con : "", *b, *pos = con;
+	size_t nobj = o->nobjects, nrep = 0, bad = nobj, failed = nobj;
+	int worst = EXIT_OK, bad_rc = 0;
+	char *bad_stderr = NULL;
 
+	v->reps = calloc(nobj ? nobj : 1, sizeof(*v->reps));
+	v->have_rep = calloc(nobj ? nobj : 1, sizeof(*v->have_rep));
+	if (!v->reps || !v->have_rep)
+		die_nomem();
 	b = strstr(con, m_boot);
 	if (b) {
 		const char *e = b + strlen(m_boot);
@@ -1113,50 +1148,83 @@ static void vm_conclude(struct vm *v, const char *nonce, const char *objpath)
 		free(v->release);
 		v->release = vasp("%.*s", (int)n, e);
 	}
-	if (strstr(con, m_res) && strstr(con, m_end)) {
-		char *json = section_after(con, m_res, m_err);
-		const char *rc = strstr(con, m_res) + strlen(m_res);
-		int guest_rc = atoi(rc);
-		v->stderr_text = section_after(con, m_err, m_end);
-		if (json && report_from_json(json, strlen(json), &v->rep)) {
-			v->have_report = true;
-			free(v->rep.object);
-			v->rep.object = load_strdup(objpath);
-			v->verdict = v->rep.exit == EXIT_OK ? V_OK : v->rep.exit == EXIT_NEGATIVE ? V_REJECTED : V_ERROR;
-			if (v->verdict == V_ERROR)
-				v->message = load_strdup(v->rep.error ? v->rep.error : v->stderr_text && *v->stderr_text
-										? v->stderr_text : "btftool load failed in the VM");
-		} else {
-			v->verdict = V_BADOUT;
-			v->message = vasp("btftool load in the VM exited %d without a readable report%s%s", guest_rc,
-					  v->stderr_text && *v->stderr_text ? ": " : "",
-					  v->stderr_text ? v->stderr_text : "");
+	for (size_t i = 0; i < nobj; i++) {
+		const char *r = strstr(pos, m_res), *e;
+		char *json, *err;
+		int guest_rc;
+		if (!r)
+			break;
+		e = strstr(r, m_err);
+		if (!e)
+			break;
+		guest_rc = atoi(r + strlen(m_res));
+		json = section_after(r, m_res, m_err);
+		err = section_after(e, m_err, i + 1 < nobj ? m_res : m_end);
+		pos = e + strlen(m_err);
+		if (json && report_from_json(json, strlen(json), &v->reps[i])) {
+			v->have_rep[i] = true;
+			nrep++;
+			free(v->reps[i].object);
+			v->reps[i].object = load_strdup(o->objects[i]);
+			if (v->reps[i].exit == EXIT_NEGATIVE && worst == EXIT_OK)
+				worst = EXIT_NEGATIVE;
+			if (v->reps[i].exit != EXIT_OK && v->reps[i].exit != EXIT_NEGATIVE && worst != EXIT_ERROR) {
+				worst = EXIT_ERROR;
+				failed = i;
+				free(v->stderr_text);
+				v->stderr_text = err;
+				err = NULL;
+			}
+		} else if (bad == nobj) {
+			bad = i;
+			bad_rc = guest_rc;
+			bad_stderr = err;
+			err = NULL;
 		}
 		free(json);
+		free(err);
+	}
+	if (nrep == nobj && strstr(con, m_end)) {
+		v->verdict = worst == EXIT_OK ? VM_OK : worst == EXIT_NEGATIVE ? VM_REJECTED : VM_ERROR;
+		if (v->verdict == VM_ERROR) {
+			const struct load_report *r = &v->reps[failed];
+			const char *why = r->error ? r->error : v->stderr_text && *v->stderr_text
+					? v->stderr_text : "btftool load failed in the VM";
+			v->message = nobj > 1 ? vasp("%s: %s", o->objects[failed], why) : load_strdup(why);
+		}
 	} else if (strstr(con, m_nobtf)) {
-		v->verdict = V_NOBTF;
+		v->verdict = VM_NOBTF;
 		v->message = vasp("kernel %s has no /sys/kernel/btf/vmlinux (CONFIG_DEBUG_INFO_BTF off?)",
 				  v->release ? v->release : "?");
+	} else if (strstr(con, m_end)) {
+		for (size_t i = 0; bad == nobj && i < nobj; i++)
+			if (!v->have_rep[i])
+				bad = i, bad_rc = -1;
+		v->verdict = VM_BADOUT;
+		v->message = vasp("btftool load%s%s in the VM exited %d without a readable report%s%s",
+				  nobj > 1 ? " " : "", nobj > 1 ? o->objects[bad] : "", bad_rc,
+				  bad_stderr && *bad_stderr ? ": " : "", bad_stderr ? bad_stderr : "");
 	} else if (strstr(con, "Kernel panic - not syncing")) {
 		const char *p = strstr(con, "Kernel panic - not syncing");
 		size_t n = strcspn(p, "\r\n");
-		v->verdict = V_PANIC;
+		v->verdict = VM_PANIC;
 		v->message = vasp("%.*s", (int)n, p);
 	} else if (v->timed_out) {
-		v->verdict = V_TIMEOUT;
+		v->verdict = VM_TIMEOUT;
 		v->message = vasp("no result within %.0f s (%s)", v->deadline - v->t0,
 				  b ? "booted, btftool did not finish" : "the kernel did not reach /init");
 	} else if (!b) {
-		char *t = console_tail(v->err, 1);
-		v->verdict = V_NOBOOT;
+		char *t = vm_console_tail(v->err, 1);
+		v->verdict = VM_NOBOOT;
 		v->message = vasp("the VM stopped before /init ran (qemu %s %d)%s%s",
 				  WIFEXITED(v->wstatus) ? "exit" : "signal",
 				  WIFEXITED(v->wstatus) ? WEXITSTATUS(v->wstatus) : WTERMSIG(v->wstatus), *t ? ": " : "", t);
 		free(t);
 	} else {
-		v->verdict = V_CRASH;
+		v->verdict = VM_CRASH;
 		v->message = load_strdup("the VM stopped before btftool reported");
 	}
+	free(bad_stderr);
 	free(m_boot);
 	free(m_res);
 	free(m_err);
@@ -1214,17 +1282,17 @@ static void rm_tree(const char *dir)
 	rmdir(dir);
 }
 
-static void render(const struct vm_opts *o, struct vm *vms, size_t n, const char *accel_note, int rc)
+static void render(const struct vm_opts *o, const struct vm_results *res, int rc)
 {
 	struct out out;
 
 	out_init(&out, STDOUT_FILENO);
 	if (o->json) {
 		out_lit(&out, "{\"object\":");
-		out_json_str(&out, o->object);
+		out_json_str(&out, o->objects[0]);
 		out_lit(&out, ",\"kernels\":[");
-		for (size_t i = 0; i < n; i++) {
-			struct vm *v = &vms[i];
+		for (size_t i = 0; i < res->n; i++) {
+			const struct vm_kernel *v = &res->k[i];
 			if (i)
 				out_char(&out, ',');
 			out_lit(&out, "{\"image\":");
@@ -1234,18 +1302,18 @@ static void render(const struct vm_opts *o, struct vm *vms, size_t n, const char
 				out_json_str(&out, v->release);
 			else
 				out_lit(&out, "null");
-			out_printf(&out, ",\"verdict\":\"%s\",\"accel\":\"%s\",\"seconds\":%.1f", verdict_str(v->verdict),
-				   v->kvm ? "kvm" : "tcg", v->t1 - v->t0);
+			out_printf(&out, ",\"verdict\":\"%s\",\"accel\":\"%s\",\"seconds\":%.1f", vm_verdict_str(v->verdict),
+				   v->kvm ? "kvm" : "tcg", v->seconds);
 			if (v->message) {
 				out_lit(&out, ",\"message\":");
 				out_json_str(&out, v->message);
 			}
-			if (v->have_report) {
+			if (v->have_rep[0]) {
 				out_lit(&out, ",\"report\":");
-				load_report_json(&out, &v->rep, o->log_lines);
+				load_report_json(&out, &v->reps[0], o->log_lines);
 			}
-			if (v->verdict != V_OK && v->verdict != V_REJECTED) {
-				char *t = console_tail(v->con, 30);
+			if (v->verdict != VM_OK && v->verdict != VM_REJECTED) {
+				char *t = vm_console_tail(v->console, 30);
 				out_lit(&out, ",\"console\":");
 				out_json_str(&out, t);
 				free(t);
@@ -1253,24 +1321,25 @@ static void render(const struct vm_opts *o, struct vm *vms, size_t n, const char
 			out_char(&out, '}');
 		}
 		out_lit(&out, "]");
-		if (accel_note) {
+		if (res->note) {
 			out_lit(&out, ",\"note\":");
-			out_json_str(&out, accel_note);
+			out_json_str(&out, res->note);
 		}
 		out_printf(&out, ",\"exit\":%d}\n", rc);
 	} else {
-		if (accel_note)
-			out_printf(&out, "note: %s\n", accel_note);
-		for (size_t i = 0; i < n; i++) {
-			struct vm *v = &vms[i];
+		if (res->note)
+			out_printf(&out, "note: %s\n", res->note);
+		for (size_t i = 0; i < res->n; i++) {
+			const struct vm_kernel *v = &res->k[i];
 			out_printf(&out, "== %s (%s, %s, %.1f s): %s\n", base_name(v->image), v->release ? v->release : "?",
-				   v->kvm ? "kvm" : "tcg", v->t1 - v->t0, verdict_str(v->verdict));
-			if (v->have_report)
-				load_report_text(&out, &v->rep, "  ", o->log_lines);
+				   v->kvm ? "kvm" : "tcg", v->seconds, vm_verdict_str(v->verdict));
+			if (v->have_rep[0])
+				load_report_text(&out, &v->reps[0], "  ", o->log_lines);
 			else if (v->message)
 				out_printf(&out, "  %s\n", v->message);
-			if (v->verdict == V_PANIC || v->verdict == V_TIMEOUT || v->verdict == V_NOBOOT || v->verdict == V_CRASH) {
-				char *t = console_tail(v->con, 15);
+			if (v->verdict == VM_PANIC || v->verdict == VM_TIMEOUT || v->verdict == VM_NOBOOT ||
+			    v->verdict == VM_CRASH) {
+				char *t = vm_console_tail(v->console, 15);
 				const char *s = t, *e;
 				out_str(&out, "  console (last lines):\n");
 				while (*s) {
@@ -1285,7 +1354,36 @@ static void render(const struct vm_opts *o, struct vm *vms, size_t n, const char
 	out_close(&out);
 }
 
+void vm_results_fini(struct vm_results *res)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		struct vm_kernel *k = &res->k[i];
+		free(k->release);
+		free(k->message);
+		free(k->console);
+		for (size_t j = 0; k->reps && j < res->nobjects; j++)
+			if (k->have_rep[j])
+				load_report_fini(&k->reps[j]);
+		free(k->reps);
+		free(k->have_rep);
+	}
+	free(res->k);
+	free(res->note);
+	memset(res, 0, sizeof(*res));
+}
+
 int vm_run(const struct vm_opts *o)
+{
+	struct vm_results res;
+	int rc = vm_boot(o, &res);
+
+	if (res.n)
+		render(o, &res, rc);
+	vm_results_fini(&res);
+	return rc;
+}
+
+int vm_boot(const struct vm_opts *o, struct vm_results *res)
 {
 	char *qemu = NULL, *busybox = NULL, *nonce = NULL, *initrd = NULL, *accel_note = NULL;
 	char tmpl[4096], interp[512];
@@ -1299,50 +1397,53 @@ int vm_run(const struct vm_opts *o)
 	int rc = EXIT_ERROR, e;
 	struct stat st;
 
+	memset(res, 0, sizeof(*res));
 	/* everything needed, before anything is started */
-	if (stat(o->object, &st)) {
-		p_err("load: %s: %s", o->object, strerror(errno));
-		return EXIT_ERROR;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		p_err("load: %s: not a regular file", o->object);
-		return EXIT_ERROR;
+	for (size_t i = 0; i < o->nobjects; i++) {
+		if (stat(o->objects[i], &st)) {
+			p_err("%s: %s: %s", o->who, o->objects[i], strerror(errno));
+			return EXIT_ERROR;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			p_err("%s: %s: not a regular file", o->who, o->objects[i]);
+			return EXIT_ERROR;
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		if (access(o->kernels[i], R_OK)) {
-			p_err("load: --kernel %s: %s", o->kernels[i], strerror(errno));
+			p_err("%s: --kernel %s: %s", o->who, o->kernels[i], strerror(errno));
 			return EXIT_ERROR;
 		}
 	qemu = find_in_path("qemu-system-x86_64");
 	if (!qemu) {
-		p_err("load: qemu-system-x86_64 not found (Debian: apt-get install qemu-system-x86)");
+		p_err("%s: qemu-system-x86_64 not found (Debian: apt-get install qemu-system-x86)", o->who);
 		return EXIT_ERROR;
 	}
 	busybox = find_in_path("busybox");
 	if (!busybox || elf_interp(busybox, interp, sizeof(interp)) != 0) {
-		p_err("load: a statically linked busybox is needed in PATH (Debian: apt-get install busybox-static)");
+		p_err("%s: a statically linked busybox is needed in PATH (Debian: apt-get install busybox-static)", o->who);
 		goto out;
 	}
 	if (guest_btftool(o, &pl))
 		goto out;
-	{
-		char *d = vasp("obj/%s", base_name(o->object));
-		payload_add(&pl, o->object, d);
+	for (size_t i = 0; i < o->nobjects; i++) {
+		char *d = guest_obj_path(i, o->objects[i]);
+		payload_add(&pl, o->objects[i], d);
 		free(d);
 	}
 
 	snprintf(tmpl, sizeof(tmpl), "%s/btftool-vm.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if (!mkdtemp(tmpl)) {
-		p_err("load: cannot create a temporary directory: %s", strerror(errno));
+		p_err("%s: cannot create a temporary directory: %s", o->who, strerror(errno));
 		goto out;
 	}
 	dir_made = true;
 	initrd = vasp("%s/initramfs.cpio", tmpl);
 	nonce = make_nonce();
-	e = write_initramfs(initrd, busybox, &pl, base_name(o->object), nonce,
+	e = write_initramfs(initrd, busybox, &pl, o, nonce,
 			    o->log_lines ? o->log_lines : GUEST_LOG_LINES);
 	if (e) {
-		p_err("load: cannot write %s: %s", initrd, strerror(-e));
+		p_err("%s: cannot write %s: %s", o->who, initrd, strerror(-e));
 		goto out;
 	}
 
@@ -1352,7 +1453,7 @@ int vm_run(const struct vm_opts *o)
 	}
 	if (!strcmp(o->accel, "kvm")) {
 		if (!kvm_usable()) {
-			p_err("load: --accel kvm: /dev/kvm is not usable");
+			p_err("%s: --accel kvm: /dev/kvm is not usable", o->who);
 			goto out;
 		}
 		kvm = true;
@@ -1386,8 +1487,8 @@ int vm_run(const struct vm_opts *o)
 			struct vm *v = &vms[next];
 			e = vm_start(v, qemu, initrd, o->memory, kvm);
 			if (e) {
-				p_err("load: cannot start qemu: %s", strerror(-e));
-				v->verdict = V_NOBOOT;
+				p_err("%s: cannot start qemu: %s", o->who, strerror(-e));
+				v->verdict = VM_NOBOOT;
 				v->message = load_strdup("qemu could not be started");
 				v->done = true;
 				next++;
@@ -1440,7 +1541,7 @@ int vm_run(const struct vm_opts *o)
 					vm_reap(v);
 					running--;
 					if (v->kvm && !kvm_decided && !v->booted && !strstr(v->con ? v->con : "", "Kernel panic")) {
-						char *why = console_tail(v->err, 1);
+						char *why = vm_console_tail(v->err, 1);
 						abandon_kvm(v, &kvm, &kvm_decided, &accel_note, why, o->verbose);
 						free(why);
 						next = (size_t)(v - vms); /* rerun it under TCG */
@@ -1506,21 +1607,46 @@ int vm_run(const struct vm_opts *o)
 				vm_kill(&vms[i]);
 				vm_reap(&vms[i]);
 			}
-		p_err("load: interrupted");
+		p_err("%s: interrupted", o->who);
 		rc = EXIT_ERROR;
 		goto restore;
 	}
 	rc = EXIT_OK;
 	for (size_t i = 0; i < n; i++) {
 		struct vm *v = &vms[i];
-		if (v->verdict == V_PENDING)
-			vm_conclude(v, nonce, o->object);
-		if (v->verdict == V_REJECTED && rc == EXIT_OK)
+		if (v->verdict == VM_PENDING)
+			vm_conclude(v, nonce, o);
+		if (v->verdict == VM_REJECTED && rc == EXIT_OK)
 			rc = EXIT_NEGATIVE;
-		else if (v->verdict != V_OK && v->verdict != V_REJECTED)
+		else if (v->verdict != VM_OK && v->verdict != VM_REJECTED)
 			rc = EXIT_ERROR;
 	}
-	render(o, vms, n, accel_note, rc);
+	/* hand the outcome over */
+	res->k = calloc(n ? n : 1, sizeof(*res->k));
+	if (!res->k)
+		die_nomem();
+	res->n = n;
+	res->nobjects = o->nobjects;
+	res->note = accel_note;
+	accel_note = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct vm *v = &vms[i];
+		struct vm_kernel *k = &res->k[i];
+		k->image = v->image;
+		k->release = v->release;
+		k->verdict = v->verdict;
+		k->message = v->message;
+		k->kvm = v->kvm;
+		k->seconds = v->t1 - v->t0;
+		k->console = v->con;
+		k->reps = v->reps ? v->reps : calloc(o->nobjects ? o->nobjects : 1, sizeof(*k->reps));
+		k->have_rep = v->have_rep ? v->have_rep : calloc(o->nobjects ? o->nobjects : 1, sizeof(*k->have_rep));
+		if (!k->reps || !k->have_rep)
+			die_nomem();
+		v->release = v->message = v->con = NULL;
+		v->reps = NULL;
+		v->have_rep = NULL;
+	}
 restore:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -1535,8 +1661,11 @@ out:
 		free(vms[i].message);
 		free(vms[i].release);
 		free(vms[i].stderr_text);
-		if (vms[i].have_report)
-			load_report_fini(&vms[i].rep);
+		for (size_t j = 0; vms[i].reps && j < o->nobjects; j++)
+			if (vms[i].have_rep[j])
+				load_report_fini(&vms[i].reps[j]);
+		free(vms[i].reps);
+		free(vms[i].have_rep);
 	}
 	free(vms);
 	payload_free(&pl);
