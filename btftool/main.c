@@ -26,7 +26,7 @@ static int cmd_version(int argc, char **argv);
 static const struct cmd cmds[] = {
 	{ "dump", cmd_dump, "dump [FILE] [-B BASE] [--format raw|json|btf|layout] [-t NAME]... [--id ID]... [-o OUT]" },
 	{ "core", cmd_core, "core explain|reloc|check OBJ... [--target FILE]... [--target-dir DIR] [--json] [-o OUT]" },
-	{ "diff", cmd_diff, "diff OLD NEW [-B BASE_OLD] [--base-new BASE_NEW] [-t NAME]... [--kind KINDS] [--json] [--stat]" },
+	{ "diff", cmd_diff, "diff OLD NEW [-B BASE_OLD] [--base-new BASE_NEW] [-t NAME]... [--kind KINDS] [--for-object OBJ] [--json] [--stat]" },
 	{ "header", cmd_header, "header [FILE] [-B BASE] [-o OUT] [--types NAME,...] [--from-object OBJ]... [--assert-layout]" },
 	{ "minimize", cmd_minimize, "minimize OBJ... (--target FILE | --target-dir DIR) [-B BASE] -o OUT [--json]" },
 	{ "sanitize", cmd_sanitize, "sanitize FILE [-B BASE] --for VERSION|running -o OUT [--list]" },
