@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "btfx/core.h"
+#include "btfx/minimize.h"
 #include "btfx/object.h"
 #include "btftool.h"
 #include "out.h"
@@ -486,21 +487,16 @@ int cmd_dump(int argc, char **argv)
 		goto done;
 	}
 
-	if (fmt == FMT_BTF) {
+	if (fmt == FMT_BTF && !outp) {
+		p_err("dump: --format btf needs -o OUT");
+		rc = EXIT_ERROR;
+		goto done;
+	}
+	if (fmt == FMT_BTF && !nnames && !nids) {
+		/* the blob itself, as read */
 		size_t size;
 		const void *data = btfx_raw_data(btf, &size);
-		int e;
-		if (!outp) {
-			p_err("dump: --format btf needs -o OUT");
-			rc = EXIT_ERROR;
-			goto done;
-		}
-		if (nnames || nids) {
-			p_err("dump: --format btf with -t/--id needs the BTF writer (not available yet)");
-			rc = EXIT_ERROR;
-			goto done;
-		}
-		e = write_file_atomic(outp, data, size, false);
+		int e = write_file_atomic(outp, data, size, false);
 		if (e) {
 			p_err("%s: cannot write: %s", outp, strerror(-e));
 			rc = EXIT_ERROR;
@@ -543,6 +539,23 @@ int cmd_dump(int argc, char **argv)
 		nids = w;
 	}
 
+	if (fmt == FMT_BTF) {
+		/* a standalone BTF with the selected types and what they need */
+		void *blob = NULL;
+		size_t bsz = 0;
+		int e;
+		if (btfx_write_subset(btf, ids, nids, NULL, &blob, &bsz, &err)) {
+			rc = p_btfx_err(&err);
+			goto done;
+		}
+		e = write_file_atomic(outp, blob, bsz, false);
+		free(blob);
+		if (e) {
+			p_err("%s: cannot write: %s", outp, strerror(-e));
+			rc = EXIT_ERROR;
+		}
+		goto done;
+	}
 	if (outp) {
 		p_err("dump: -o is for --format btf; redirect stdout for text");
 		rc = EXIT_ERROR;

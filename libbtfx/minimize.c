@@ -241,7 +241,8 @@ static int decide_all(const struct btfx_obj *obj, const struct btfx *vmlinux, co
 			e = -ENOMEM;
 			goto out;
 		}
-		memcpy(insns[s], secs[s].insns, secs[s].insn_cnt * sizeof(struct btfx_insn));
+		if (secs[s].insn_cnt)
+			memcpy(insns[s], secs[s].insns, secs[s].insn_cnt * sizeof(struct btfx_insn));
 	}
 	for (size_t i = 0; i < nrelo; i++) {
 		const struct btfx_core_relo_rec *r = &relos[i];
@@ -355,7 +356,8 @@ static int push_words(struct recs *rs, const uint32_t *w, size_t n)
 		rs->w = p;
 		rs->cap = nc;
 	}
-	memcpy(rs->w + rs->nw, w, n * sizeof(*w));
+	if (n)
+		memcpy(rs->w + rs->nw, w, n * sizeof(*w));
 	rs->nw += n;
 	return 0;
 }
@@ -497,11 +499,14 @@ static uint32_t hash_words(const uint32_t *w, size_t n)
  */
 static int dedup(struct recs *rs, uint32_t *canon)
 {
-	uint32_t *tmp = malloc((rs->nw ? rs->nw : 1) * sizeof(uint32_t));
+	uint32_t *tmp, *slots;
 	size_t cap = 64;
-	uint32_t *slots;
 	bool changed = true;
 	struct canon_ctx cc = { canon };
+
+	if (!rs->n)
+		return 0;
+	tmp = malloc(rs->nw * sizeof(uint32_t));
 
 	while (cap < rs->n * 2 + 2)
 		cap *= 2;

@@ -377,11 +377,14 @@ BTFX_API struct btfx_writer *btfx_writer_new_from(const struct btfx *btf, struct
 	w->strs = malloc(h->str_len ? h->str_len : 1);
 	if (!w->types || !w->offs || !w->strs)
 		goto nomem;
-	memcpy(w->types, btf->types, h->type_len);
+	if (h->type_len)
+		memcpy(w->types, btf->types, h->type_len);
 	w->tlen = w->tcap = h->type_len;
-	memcpy(w->offs, btf->type_offs, btf->nr_types * sizeof(uint32_t));
+	if (btf->nr_types)
+		memcpy(w->offs, btf->type_offs, btf->nr_types * sizeof(uint32_t));
 	w->nr = w->ocap = btf->nr_types;
-	memcpy(w->strs, btf->strs, h->str_len);
+	if (h->str_len)
+		memcpy(w->strs, btf->strs, h->str_len);
 	w->slen = w->scap = h->str_len;
 	if (btf->layout) {
 		w->layout = malloc(btf->layout_cnt * sizeof(*w->layout));
@@ -1030,7 +1033,8 @@ BTFX_API int btfx_writer_write(struct btfx_writer *w, const struct btfx_write_op
 		for (size_t i = 0; i < w->tlen / 4; i++)
 			put32(p + type_off + 4 * i, src[i], true);
 	} else {
-		memcpy(p + type_off, w->types, w->tlen);
+		if (w->tlen)
+			memcpy(p + type_off, w->types, w->tlen);
 	}
 	if (have_layout) {
 		for (uint32_t k = 0; k < w->layout_cnt; k++) {
@@ -1040,7 +1044,8 @@ BTFX_API int btfx_writer_write(struct btfx_writer *w, const struct btfx_write_op
 			memcpy(p + layout_off + 4 * k, &l, 4);
 		}
 	}
-	memcpy(p + str_off, w->strs, w->slen);
+	if (w->slen)
+		memcpy(p + str_off, w->strs, w->slen);
 
 	if (flags & BTFX_WRITE_VALIDATE) {
 		struct btfx_open_opts o = { .sz = sizeof(o), .base = w->base,

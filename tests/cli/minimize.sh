@@ -28,6 +28,7 @@
 # when CI=true).  Env: BTFTOOL (required), BTFX_CACHE, CLANG.
 set -u
 set -o pipefail
+shopt -s lastpipe   # count() updates nfail at the end of pipelines
 
 BTFTOOL=${BTFTOOL:?BTFTOOL must name the btftool binary}
 HERE=$(cd "$(dirname "$0")" && pwd)
