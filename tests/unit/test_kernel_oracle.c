@@ -102,6 +102,20 @@ static void last_line(const char *log, char *out, size_t cap)
 
 /* ---------------------------------------------------------------- comparison */
 
+/* Names of the structs the kernel parses into special-field records after
+ * the type checks (btf_parse_struct_metas); btfx does not apply those rules. */
+static bool special_field_names(const uint8_t *blob, size_t size)
+{
+	static const char *const names[] = { "bpf_spin_lock", "bpf_res_spin_lock", "bpf_list_head", "bpf_list_node",
+					     "bpf_rb_root", "bpf_rb_node", "bpf_refcount", "bpf_timer", "bpf_wq",
+					     "bpf_workqueue", "bpf_task_work" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (memmem(blob, size, names[i], strlen(names[i]) + 1))
+			return true;
+	return false;
+}
+
 /* Deliberate deviations (validate.c header): excluded from the comparison. */
 static const char *deviation(const uint8_t *blob, size_t size, const struct btfx *btf)
 {
@@ -250,6 +264,10 @@ static int compare(struct stats *st, const char *what, const uint8_t *blob, size
 		return 0;
 	}
 	dev = deviation(blob, size, btf);
+	if (!dev && !btf && err.code == BTFX_E_LIMIT)
+		dev = "more than 0xffffe types (the kernel drops the extra types silently)";
+	if (!dev && special_field_names(blob, size))
+		dev = "bpf_spin_lock/bpf_list_head/... special-field records (not checked by btfx)";
 	if (btf) {
 		corpus_walk_accessors(btf); /* accepted input must be safe for every accessor */
 		btfx_free(btf);
