@@ -38,7 +38,7 @@ static void header_usage(FILE *f)
 		"  FILE               BTF source (default /sys/kernel/btf/vmlinux)\n"
 		"  -B BASE            base BTF of a split (module) BTF; base types are included\n"
 		"  -o OUT             write OUT atomically; an identical OUT is left untouched\n"
-		"  --types NAME,...   only these types (and kfuncs) and what they need (repeatable)\n"
+		"  --types NAME,...   only these types, kfuncs or enumerators' enums, and what they need\n"
 		"  --from-object OBJ  only the types a BPF object's BTF uses, by essential name (repeatable)\n"
 		"  --assert-layout    append _Static_asserts of sizeof/offsetof taken from the BTF\n"
 		"  --unsorted         type-id order, as 'bpftool btf dump ... format c unsorted'\n"
@@ -80,7 +80,34 @@ static bool selectable(const struct btfx *btf, uint32_t id)
 	}
 }
 
-/* Add every type (and kfunc) named name; 0, or EXIT_ERROR after a message. */
+/* The enums that define an enumerator called name (an anonymous enum has
+ * no other handle: `--types BPF_ANY`). */
+static size_t select_enumerator(const struct btfx *btf, const char *name, struct idlist *roots)
+{
+	uint32_t cnt = btfx_type_cnt(btf);
+	size_t found = 0;
+
+	for (uint32_t id = 1; id < cnt; id++) {
+		const struct btfx_type *t = btfx_type_by_id(btf, id);
+		bool e64 = btfx_kind(t) == BTFX_KIND_ENUM64;
+
+		if (!btfx_is_any_enum(t))
+			continue;
+		for (uint32_t i = 0; i < btfx_vlen(t); i++) {
+			const char *s = btfx_str(btf, e64 ? btfx_enums64(t)[i].name_off : btfx_enums(t)[i].name_off);
+			if (s && !strcmp(s, name)) {
+				if (idlist_add(roots, id))
+					return 0;
+				found++;
+				break;
+			}
+		}
+	}
+	return found;
+}
+
+/* Add every type (and kfunc) named name, or else the enums with an
+ * enumerator of that name; 0, or EXIT_ERROR after a message. */
 static int select_name(const struct btfx *btf, const char *name, struct idlist *roots)
 {
 	size_t n = btfx_find_all(btf, name, 0, NULL, 0), taken = 0;
@@ -88,7 +115,9 @@ static int select_name(const struct btfx *btf, const char *name, struct idlist *
 	unsigned other = 0;
 
 	if (!n) {
-		p_err("%s: no type named '%s'", btfx_path(btf), name);
+		if (select_enumerator(btf, name, roots))
+			return 0;
+		p_err("%s: no type or enumerator named '%s'", btfx_path(btf), name);
 		return EXIT_ERROR;
 	}
 	ids = malloc(n * sizeof(*ids));
@@ -361,6 +390,13 @@ int cmd_header(int argc, char **argv)
 		rc = select_object(btf, objs[i], &roots);
 	if (!rc && subset)
 		rc = select_libbpf_needs(btf, &roots);
+	if (rc && vstarted) {
+		/* an invalid input explains a selection error best */
+		pthread_join(vthread, NULL);
+		vstarted = false;
+		if (val.failed)
+			p_btfx_err(&val.err);
+	}
 	if (rc)
 		goto done;
 	if (subset) {

@@ -145,6 +145,7 @@ struct em {
 	struct btfx_error *errp;
 	struct btfx_emit_stats st;
 	uint64_t work, work_max;  /* steps taken / allowed (see spend()) */
+	uint64_t bytes_max;       /* output allowed (see reserve()) */
 	uint32_t pad_seq;         /* names of array paddings */
 };
 
@@ -179,8 +180,11 @@ static int fail(struct em *e, int errnum, uint32_t id, const char *what)
 }
 
 /* Malformed BTF can make anonymous types nest exponentially (a DAG
- * printed as a tree): every walk spends from one budget, far above what
- * any real BTF needs (a kernel uses ~2 steps per type). */
+ * printed as a tree, each use of a shared anonymous type inline): every
+ * walk spends from one budget, and the output may not exceed a multiple of
+ * the input (reserve()).  Both are far above what real BTF needs: a kernel
+ * takes 2-4 steps per type and writes about twice its BTF's size (with
+ * --assert-layout). */
 static bool spend(struct em *e, uint32_t id)
 {
 	if (++e->work <= e->work_max)
@@ -251,6 +255,10 @@ static bool reserve(struct em *e, size_t n)
 {
 	if (e->len + n <= e->cap)
 		return true;
+	if (e->st.bytes + e->len + n > e->bytes_max) {
+		fail(e, E2BIG, 0, "output would be unreasonably large for the BTF (types nest exponentially?)");
+		return false;
+	}
 	if (e->write) {
 		flush(e);
 		if (e->len + n <= e->cap)
@@ -2282,7 +2290,7 @@ static int run(struct em *e, const struct btfx_emit_opts *opts)
 		return fail(e, ENOMEM, 0, "out of memory");
 	e->ts[0].order = DONE;
 	e->ts[0].emit = DONE;
-	e->work_max = 64ull * e->n + (16u << 20);
+	e->work_max = 16ull * e->n + (1u << 20);
 	err = scan(e);
 	if (err)
 		return err;
@@ -2413,6 +2421,19 @@ static void em_free(struct em *e)
 	free(e->anon_enums.a);
 }
 
+/* output limit: 64 bytes per input byte (kernels need ~2), plus 1 MiB */
+static void set_bytes_max(struct em *e)
+{
+	uint64_t in = 0;
+
+	for (const struct btfx *b = e->btf; b; b = btfx_base(b)) {
+		size_t sz = 0;
+		btfx_raw_data(b, &sz);
+		in += sz;
+	}
+	e->bytes_max = 64 * in + (1u << 20);
+}
+
 static void fill_stats(struct em *e, const struct btfx_emit_opts *opts)
 {
 	struct btfx_emit_stats *st = OPT(opts, stats, NULL);
@@ -2439,6 +2460,7 @@ BTFX_API int btfx_emit_c(const struct btfx *btf, const struct btfx_emit_opts *op
 	e.write = write;
 	e.ctx = ctx;
 	e.errp = err;
+	set_bytes_max(&e);
 	r = run(&e, opts);
 	if (!r)
 		flush(&e);
@@ -2464,6 +2486,7 @@ BTFX_API int btfx_emit_c_buf(const struct btfx *btf, const struct btfx_emit_opts
 	e.btf = btf;
 	e.flags = OPT(opts, flags, 0);
 	e.errp = err;
+	set_bytes_max(&e);
 	/* one allocation for a full header: about the size of the type
 	 * sections (pages are only touched as they are written) */
 	{

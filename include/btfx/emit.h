@@ -3,10 +3,11 @@
  * libbtfx C emitter: BTF to a compilable C header (vmlinux.h).
  *
  * The output is what libbpf's btf_dump and `bpftool btf dump ... format c`
- * produce, with the same prologue, epilogue and kfunc block, and with a few
- * layout fixes (see docs/header.md).  The library never writes to stdout:
- * text goes to a caller callback (btfx_emit_c) or to a malloc'd buffer
- * (btfx_emit_c_buf).
+ * produce, with the same prologue, epilogue and kfunc block, plus layout
+ * fixes where btf_dump's C would not have the BTF's sizes and offsets, and
+ * decl tags as attributes (see docs/header.md).  The library never writes
+ * to stdout: text goes to a caller callback (btfx_emit_c) or to a malloc'd
+ * buffer (btfx_emit_c_buf).
  *
  * Order.  By default types are emitted in a stable sorted order that does
  * not depend on type ids: roots (every type that can be a top-level
@@ -98,7 +99,8 @@ BTFX_API int btfx_emit_c_buf(const struct btfx *btf, const struct btfx_emit_opts
 			     char **out, size_t *len, struct btfx_error *err);
 BTFX_API void btfx_emit_buf_free(char *buf);
 
-/* True if id is a FUNC carrying a DECL_TAG "bpf_kfunc" (component -1). */
+/* True if id is a FUNC carrying a DECL_TAG "bpf_kfunc" (component -1).
+ * Scans every type: O(number of types) per call. */
 BTFX_API bool btfx_is_kfunc(const struct btfx *btf, uint32_t id);
 
 /*

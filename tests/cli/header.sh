@@ -101,6 +101,35 @@ int BPF_PROG(sw, bool preempt, struct task_struct *prev, struct task_struct *nex
 }
 EOF
 
+# a program with its own types and a map, using an enumerator only as a
+# constant (no BTF trace: --types NAME adds its enum)
+cat >"$T/own.c" <<'EOF'
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+char LICENSE[] SEC("license") = "GPL";
+struct my_key { u32 pid, tgid; };
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, struct my_key);
+	__type(value, u64);
+} counts SEC(".maps");
+
+SEC("kprobe/do_nanosleep")
+int BPF_KPROBE(kp, void *arg)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct my_key k = { BPF_CORE_READ(t, pid), BPF_CORE_READ(t, tgid) };
+	u64 one = 1;
+
+	bpf_map_update_elem(&counts, &k, &one, BPF_ANY);
+	return 0;
+}
+EOF
+
 # layouts that need care: built into a BPF object, whose BTF the header
 # must reproduce (the emitter's own asserts check it)
 cat >"$T/fixture.c" <<'EOF'
@@ -401,6 +430,15 @@ if [[ -r $SYSBTF ]]; then
 			fi
 		else
 			nok "--from-object" "$(cat "$T/err" "$T/err2" 2>/dev/null | grep -m3 -E 'error|btftool' | oneline)"
+		fi
+		# a map, the program's own types, an enumerator used as a constant
+		if "$CC" -target bpf -O2 -g -D__TARGET_ARCH_x86 -I"$D/full" -c "$T/own.c" -o "$D/own.o" 2>"$T/err" &&
+			mkdir -p "$D/own" &&
+			"$BTFTOOL" header --from-object "$D/own.o" --types BPF_ANY -o "$D/own/vmlinux.h" 2>"$T/err" &&
+			"$CC" -target bpf -O2 -g -D__TARGET_ARCH_x86 -I"$D/own" -c "$T/own.c" -o "$D/own2.o" 2>"$T/err"; then
+			ok "--from-object + --types BPF_ANY (an enumerator): a map program rebuilds"
+		else
+			nok "--from-object + --types BPF_ANY" "$(grep -m3 -E 'error|btftool' "$T/err" | oneline)"
 		fi
 	else
 		skip "--from-object round trip" "needs clang and libbpf headers"

@@ -904,6 +904,33 @@ static void test_emit_c__malformed_btf(void **state)
 	btf__free(b);
 }
 
+/* anonymous types are printed where used: a chain of anonymous structs
+ * that each point to the next twice would print 2^depth bodies; the
+ * emitter stops with -E2BIG instead of writing gigabytes */
+static void test_emit_c__exponential_nesting_is_bounded(void **state)
+{
+	struct btf *b = btf__new_empty();
+	struct btfx *x;
+	struct btfx_error err;
+	char *out;
+	int prev;
+
+	(void)state;
+	prev = OK(btf__add_int(b, "int", 4, BTF_INT_SIGNED));
+	for (int i = 0; i < 48; i++) {
+		int p = OK(btf__add_ptr(b, prev));
+		prev = OK(btf__add_struct(b, NULL, 16));
+		assert_int_equal(btf__add_field(b, "a", p, 0, 0), 0);
+		assert_int_equal(btf__add_field(b, "b", p, 64, 0), 0);
+	}
+	OK(btf__add_typedef(b, "top_t", prev));
+	x = to_btfx(b, 0);
+	assert_int_equal(btfx_emit_c_buf(x, NULL, &out, NULL, &err), -E2BIG);
+	assert_int_equal(err.code, BTFX_E_LIMIT);
+	btfx_free(x);
+	btf__free(b);
+}
+
 /* ------------------------------------------------------------------ */
 /* minimal-header roots from a program's BTF                            */
 /* ------------------------------------------------------------------ */
@@ -1021,6 +1048,7 @@ int main(void)
 		cmocka_unit_test(test_emit_c__assert_layout),
 		cmocka_unit_test(test_emit_c__callback_equals_buffer),
 		cmocka_unit_test(test_emit_c__malformed_btf),
+		cmocka_unit_test(test_emit_c__exponential_nesting_is_bounded),
 		cmocka_unit_test(test_emit_c__roots_from_local),
 	};
 	return cmocka_run_group_tests_name("emit_c", tests, NULL, NULL);
