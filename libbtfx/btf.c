@@ -148,7 +148,7 @@ static int parse_header(struct btfx *btf, const uint8_t *d, size_t size, struct 
 				    h->hdr_len, size);
 	known = h->hdr_len < 32 ? h->hdr_len : 32;
 	memcpy(w, d, known);
-	for (size_t i = 32; i < h->hdr_len; i++)
+	for (size_t i = h->hdr_len < 32 ? 24 : 32; i < h->hdr_len; i++)
 		if (d[i])
 			return btfx_set_err(err, BTFX_E_HDR, E2BIG, 0, (int64_t)i,
 					    "Unsupported btf_header: non-zero byte 0x%02x at offset %zu of a %u-byte header",
@@ -228,6 +228,9 @@ static int parse_strings(struct btfx *btf, struct btfx_error *err)
 
 	btf->strs = start;
 	btf->start_str_off = btf->base ? btf->base->start_str_off + btf->base->hdr.str_len : 0;
+	/* kernels before the layout section require the strings to end the blob */
+	if (h->hdr_len < 32 && (uint64_t)h->hdr_len + h->str_off + h->str_len != btf->raw_size)
+		return btfx_set_err(err, BTFX_E_STRTAB, EINVAL, 0, at, "String section is not at the end");
 	if (btf->base && !h->str_len)
 		return 0;
 	if (!h->str_len)
@@ -397,6 +400,11 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 	}
 	btf->fd = -1;
 	btf->path = strdup(path ? path : "<memory>");
+	if (!btf->path) {
+		free(btf);
+		btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+		return NULL;
+	}
 	btf->base = BTFX_OPTS_GET(opts, base, NULL);
 	btf->flags = BTFX_OPTS_GET(opts, flags, 0);
 	btf->start_id = btf->base ? btfx_type_cnt(btf->base) : 1;
@@ -407,16 +415,23 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 
 	e = parse_header(btf, data, size, err);
 	e = e ?: check_sections(btf, size, err);
-	if (!e && btf->foreign) {
-		uint8_t *copy = malloc(size);
+	/*
+	 * A private host-order copy for foreign-endian blobs, and for blobs
+	 * whose type section is not 4-byte aligned in memory (an odd hdr_len,
+	 * or a caller's buffer at an odd address): records are read as u32s.
+	 * The copy is placed so that the type section starts aligned.
+	 */
+	if (!e && (btf->foreign || ((uintptr_t)data + btf->hdr.hdr_len + btf->hdr.type_off) % 4)) {
+		size_t pad = (4 - (btf->hdr.hdr_len + btf->hdr.type_off) % 4) % 4;
+		uint8_t *mem = malloc(size + pad + 1), *copy = mem ? mem + pad : NULL;
 		if (!copy) {
 			e = btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
 		} else {
 			struct btfx_header_info *h = &btf->hdr;
 			memcpy(copy, data, size);
-			btf->swapped = copy;
+			btf->swapped = mem;
 			btf->data = copy;
-			if (h->hdr_len >= 32 && h->layout_len) {
+			if (btf->foreign && h->hdr_len >= 32 && h->layout_len) {
 				struct btfx_layout *l = (struct btfx_layout *)(copy + h->hdr_len + h->layout_off);
 				for (uint32_t k = 0; k < h->layout_len / 4; k++)
 					l[k].flags = bswap16(l[k].flags);
@@ -426,7 +441,7 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 	e = e ?: parse_strings(btf, err);
 	e = e ?: parse_layout(btf, err);
 	if (!e && btf->foreign)
-		e = swap_types(btf, (uint8_t *)btf->swapped + btf->hdr.hdr_len + btf->hdr.type_off, btf->hdr.type_len,
+		e = swap_types(btf, (uint8_t *)btf->data + btf->hdr.hdr_len + btf->hdr.type_off, btf->hdr.type_len,
 			       err);
 	if (!e)
 		job = btfx__validate_start(btf); /* a helper starts on the strings while we frame */

@@ -30,6 +30,12 @@
  *    vlen, 7-bit kind, unknown kinds sized by the layout and left opaque);
  *    without one, the reserved info bits must be zero as on every kernel
  *    up to 7.0.
+ *  - More than 0xffffe types is an error (E_LIMIT).  The kernel (6.18)
+ *    ignores the failure of btf_add_type(), drops the extra types silently
+ *    and accepts the blob unless something references them.
+ *  - The kernel's special-field records (btf_parse_struct_metas: structs
+ *    embedding bpf_spin_lock, bpf_list_head, bpf_rb_root, bpf_refcount, ...,
+ *    their counts, "contains:" tags, sizes and alignment) are not checked.
  *  - BTFX_F_OBJECT accepts BTF as clang leaves it in BPF objects before
  *    libbpf's fix-ups: DATASEC size 0 and unset offsets, FUNCs in .ksyms
  *    DATASECs, extern FUNC/VAR linkage, unnamed params of extern FUNCs.
@@ -64,7 +70,7 @@
 
 #define MAX_RESOLVE_DEPTH 32
 #define KSYM_NAME_LEN 512
-#define BITS_ROUNDUP_BYTES(b) (((b) + 7) / 8)
+#define BITS_ROUNDUP_BYTES(b) (((b) >> 3) + !!((b) & 7))
 #define BITS_ROUNDDOWN_BYTES(b) ((b) / 8)
 #define BITS_MASKED(b) ((b) & 7)
 #define TYPE_ID_VALID(id) ((id) <= BTFX_MAX_TYPE)
@@ -741,7 +747,7 @@ static int check_meta(struct venv *env, uint32_t id, const struct btfx_type *t)
 				return verr(env, BTFX_E_DATASEC, EINVAL, id, "var #%u: Invalid offset %u", i, v[i].offset);
 			if (!v[i].size || v[i].size > t->size)
 				return verr(env, BTFX_E_DATASEC, EINVAL, id, "var #%u: Invalid size %u", i, v[i].size);
-			last_end = (uint64_t)v[i].offset + v[i].size;
+			last_end = (uint32_t)(v[i].offset + v[i].size); /* u32, as the kernel adds them */
 			if (last_end > t->size)
 				return verr(env, BTFX_E_DATASEC, EINVAL, id, "var #%u: Invalid offset+size", i);
 			sum += v[i].size;
@@ -945,8 +951,14 @@ static int ref_resolve(struct venv *env, struct frame *v)
 			return push(env, rid, rk);
 	}
 	if (var) {
-		if (id_size(env, &nid, NULL) == K_NULL)
+		if (id_size(env, &nid, NULL) == K_NULL) {
+			/* clang's typeless ksym: `extern const void sym __ksym;` (libbpf resolves it) */
+			if (env->object && btfx_var(t)->linkage == BTFX_LINKAGE_EXTERN) {
+				pop_resolved(env, 0, 0);
+				return 0;
+			}
 			return verr(env, BTFX_E_REF, EINVAL, v->id, "Invalid type_id (variable of unsized type)");
+		}
 	} else if (id_size(env, &nid, NULL) == K_NULL) {
 		if (is_resolved(env, nid))
 			next = id_resolve(env, &nid);
@@ -1029,6 +1041,9 @@ static int datasec_resolve(struct venv *env, struct frame *v)
 	const struct btfx_var_secinfo *vs = btfx_secinfos(v->t);
 	uint32_t vlen = btfx_vlen(v->t);
 
+	/* the kernel's btf_datasec_resolve() starts every (re)entry afresh */
+	env->mode = RESOLVE_TBD;
+	env->nonsink = nonsink[RESOLVE_TBD];
 	for (uint32_t i = v->next_member; i < vlen; i++) {
 		uint32_t vid = vs[i].type, tid, tsize = 0;
 		unsigned vk = kid(env, vid);
@@ -1041,8 +1056,11 @@ static int datasec_resolve(struct venv *env, struct frame *v)
 			return push(env, vid, vk);
 		}
 		tid = tby(env, vid)->type;
-		if (id_size(env, &tid, &tsize) == K_NULL)
+		if (id_size(env, &tid, &tsize) == K_NULL) {
+			if (env->object && btfx_var(tby(env, vid))->linkage == BTFX_LINKAGE_EXTERN)
+				continue; /* typeless ksym */
 			return verr(env, BTFX_E_DATASEC, EINVAL, v->id, "var #%u: Invalid type", i);
+		}
 		if (vs[i].size < tsize && !env->object)
 			return verr(env, BTFX_E_DATASEC, EINVAL, v->id, "var #%u: Invalid size %u < %u", i, vs[i].size,
 				    tsize);
