@@ -235,7 +235,12 @@ NEEDLE=$T/truncated.btf out_case out-truncated-btf dump "$T/truncated.btf"
 NEEDLE=$T/random.bin out_case out-random dump "$T/random.bin"
 NEEDLE=$T/no-such-file.btf out_case out-nonexistent dump "$T/no-such-file.btf"
 NEEDLE=$T/bad-type-id.btf out_case out-bad-type-id dump "$T/bad-type-id.btf"
-NEEDLE=-t out_case out-with-t-selection dump "$T/good.btf" -t int
+NEEDLE=no_such_type_name out_case out-with-t-missing-name dump "$T/good.btf" -t no_such_type_name
+# -t with --format btf writes the selected types as a standalone BTF
+rm -f "$T/sel.btf"
+if "$BTFTOOL" dump "$T/good.btf" -t int --format btf -o "$T/sel.btf" 2>/dev/null &&
+   "$BTFTOOL" dump "$T/sel.btf" | grep -q "INT 'int'"; then ok out-with-t-selection-writes-subset
+else nok out-with-t-selection-writes-subset "no valid subset BTF with 'int'"; fi
 NEEDLE=--bogus out_case out-unknown-option dump "$T/good.btf" --bogus
 # OUT in a directory that does not exist: fails, names OUT
 err_case out-dir-missing "$T/nodir/out.btf" dump "$T/good.btf" --format btf -o "$T/nodir/out.btf"
