@@ -178,9 +178,9 @@ PY
 	seed btf_raw module_crc8_trunc "$T/mod_trunc.btf"
 fi
 
-# ---- cases of an open finding are kept apart (see tests/cli/fuzz_regress.sh)
-for f in "$OUT"/btf_raw/seed-k_hdr2[56]_* "$OUT"/btf_raw/seed-k_hdr25_nonzero_24; do
-	[ -f "$f" ] && mv "$f" "$OUT/btf_raw/open-F1-${f##*/seed-}"
+# ---- seeds that reproduced a finding keep its name (regress-F<n>-*, see docs/robustness.md)
+for f in "$OUT"/btf_raw/seed-k_hdr2[56]_*; do  # F1: odd header lengths
+	[ -f "$f" ] && mv "$f" "$OUT/btf_raw/regress-F1-${f##*/seed-}"
 done
 du -sb "$OUT" | awk '{ printf "fuzz/corpus: %d bytes\n", $1 }'
 for d in "$OUT"/*/; do printf '  %-10s %3d files\n' "$(basename "$d")" "$(ls "$d" | wc -l)"; done

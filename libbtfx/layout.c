@@ -31,6 +31,11 @@
 
 #define LAYOUT_MAX_DEPTH 32
 #define DECL_MAX_DEPTH 32
+/* Parameter declarations written per btfx_type_decl call: a function
+ * pointer whose parameters are function pointers to the same kind of type
+ * doubles the text at each level (2^32 at DECL_MAX_DEPTH); real types need
+ * a few dozen.  Past the budget a parameter is written "?". */
+#define DECL_MAX_PARAMS 1024
 
 /* ------------------------------------------------------------------ */
 /* C declarations                                                      */
@@ -126,7 +131,7 @@ static uint32_t skip_tags(const struct btfx *btf, uint32_t id)
 }
 
 static void decl_build(const struct btfx *btf, uint32_t id, const char *name, struct sb *out, size_t *split,
-		       int depth);
+		       int depth, unsigned *params);
 
 static void base_name(const struct btfx *btf, const struct btfx_type *t, struct sb *b)
 {
@@ -143,7 +148,7 @@ static void base_name(const struct btfx *btf, const struct btfx_type *t, struct 
 }
 
 static void decl_build(const struct btfx *btf, uint32_t id, const char *name, struct sb *out, size_t *split,
-		       int depth)
+		       int depth, unsigned *params)
 {
 	struct sb s, pre;
 	const struct btfx_type *t;
@@ -227,8 +232,8 @@ static void decl_build(const struct btfx *btf, uint32_t id, const char *name, st
 					sb_puts(&s, ", ");
 				if (!p[k].type && k == vlen - 1)
 					sb_puts(&s, "...");
-				else if (depth < DECL_MAX_DEPTH)
-					decl_build(btf, p[k].type, NULL, &s, NULL, depth + 1);
+				else if (depth < DECL_MAX_DEPTH && ++*params <= DECL_MAX_PARAMS)
+					decl_build(btf, p[k].type, NULL, &s, NULL, depth + 1, params);
 				else
 					sb_puts(&s, "?");
 			}
@@ -265,11 +270,12 @@ BTFX_API size_t btfx_type_decl(const struct btfx *btf, uint32_t id, const char *
 {
 	struct sb b;
 	size_t n;
+	unsigned params = 0;
 
 	sb_init(&b);
 	if (name && !*name)
 		name = NULL;
-	decl_build(btf, id, name, &b, split, 0);
+	decl_build(btf, id, name, &b, split, 0, &params);
 	n = b.oom ? 0 : b.len;
 	if (sz) {
 		size_t c = n < sz - 1 ? n : sz - 1;
@@ -289,16 +295,43 @@ struct walk {
 	const struct btfx *btf;
 	struct btfx_record_layout *l;
 	size_t cap;
+	size_t budget;  /* most items a layout may have (see layout_budget) */
 	uint64_t last_cl;
 	bool oom;
+	bool too_big;
 };
+
+/*
+ * Items are a few per member, but an anonymous struct/union member is laid
+ * out inline at each use, so a type shared by several members (dedup
+ * merges identical anonymous types; hostile BTF nests them on purpose)
+ * expands once per path: 2^depth for a chain that embeds it twice.  The
+ * budget is proportional to the BTF's size (every member record is 12
+ * bytes of its type section), far above any real layout.
+ */
+static size_t layout_budget(const struct btfx *btf)
+{
+	uint64_t members = 0;
+	struct btfx_header_info h;
+
+	for (const struct btfx *b = btf; b; b = btfx_base(b)) {
+		btfx_header(b, &h);
+		members += h.type_len / 12;
+	}
+	members = members * 16 + 4096;
+	return members < SIZE_MAX / sizeof(struct btfx_lay_item) ? (size_t)members : SIZE_MAX / sizeof(struct btfx_lay_item);
+}
 
 static struct btfx_lay_item *push(struct walk *w, unsigned kind, unsigned depth)
 {
 	struct btfx_lay_item *it;
 
-	if (w->oom)
+	if (w->oom || w->too_big)
 		return NULL;
+	if (w->l->nr_items >= w->budget) {
+		w->too_big = true;
+		return NULL;
+	}
 	if (w->l->nr_items == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 64;
 		void *p = realloc(w->l->items, cap * sizeof(*it));
@@ -412,6 +445,18 @@ struct totals {
 	uint32_t bit_padding, nr_paddings;
 };
 
+static int too_big(const struct walk *w, struct btfx_error *err)
+{
+	if (!err->code) {
+		err->code = BTFX_E_LIMIT;
+		err->sys_errno = E2BIG;
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s: layout needs more than %zu items (shared anonymous types nest exponentially?)",
+			 btfx_path(w->btf), w->budget);
+	}
+	return -E2BIG;
+}
+
 static int walk_level(struct walk *w, const struct btfx_type *t, uint64_t base_bits, unsigned depth,
 		      struct totals *tot, struct btfx_error *err)
 {
@@ -430,7 +475,7 @@ static int walk_level(struct walk *w, const struct btfx_type *t, uint64_t base_b
 			 btfx_path(btf), LAYOUT_MAX_DEPTH);
 		return -ELOOP;
 	}
-	for (uint32_t i = 0; i < vlen; i++) {
+	for (uint32_t i = 0; i < vlen && !w->oom && !w->too_big; i++) {
 		uint64_t bit = base_bits + btfx_member_bit_offset(t, i);
 		uint32_t bsz = btfx_member_bitfield_size(t, i);
 		const struct btfx_type *rt = resolved(btf, m[i].type);
@@ -544,6 +589,10 @@ static int walk_level(struct walk *w, const struct btfx_type *t, uint64_t base_b
 		prev_bf = bsz != 0;
 		unit_end = bsz ? (off + size) * 8 : 0;
 	}
+	if (w->oom)
+		return -ENOMEM;
+	if (w->too_big)
+		return too_big(w, err);
 	if (tot && level_end > end) {
 		uint64_t gap = level_end - end, bits = 0;
 		if (prev_bf && unit_end > end && !is_union)
@@ -565,6 +614,7 @@ BTFX_API struct btfx_record_layout *btfx_record_layout_new(const struct btfx *bt
 	struct totals tot = { 0 };
 	struct walk w = { 0 };
 	uint32_t rid, cls = 64;
+	int e;
 
 	if (!err)
 		err = &lerr;
@@ -601,14 +651,16 @@ BTFX_API struct btfx_record_layout *btfx_record_layout_new(const struct btfx *bt
 	l->nr_cachelines = (uint32_t)((l->size + cls - 1) / cls);
 	w.btf = btf;
 	w.l = l;
-	if (walk_level(&w, t, 0, 0, &tot, err)) {
-		err->type_id = rid;
-		btfx_record_layout_free(l);
-		return NULL;
-	}
+	w.budget = layout_budget(btf);
+	e = walk_level(&w, t, 0, 0, &tot, err);
 	if (w.oom) {
 		btfx_record_layout_free(l);
 		goto nomem;
+	}
+	if (e) {
+		err->type_id = rid;
+		btfx_record_layout_free(l);
+		return NULL;
 	}
 	l->nr_holes = tot.nr_holes;
 	l->sum_holes = tot.sum_holes;

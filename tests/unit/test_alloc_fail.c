@@ -209,11 +209,7 @@ static const struct {
 } known[] = {
 	{ "F2", "btfx_parse", "btfx_path() is NULL" },
 	{ "F2", "btfx_open", "btfx_path() is NULL" },
-	{ "F3", "btfx_obj_open", "failed without an error code" },
 	{ "F2", "btfx_obj_open", "btfx_path() is NULL" },
-	{ "F3", "btfx_obj_open", "(name NULL)" },
-	{ "F7", "btfx_core_calc", "succeeded with status 1, value 0 (no type named" },
-	{ "F7", "btfx_core_relocate_obj", "(no type named" },
 };
 
 /* Problems found inside a loop are counted and printed, so that one bad
