@@ -387,10 +387,10 @@ python3 "$TOOLS/mkbad.py" obj/bad_seed.o bad >bad.list 2>mkbad.err || {
 bins=("$BTFTOOL")
 if [[ $(realpath "$BTFTOOL_SAN" 2>/dev/null) == $(realpath "$BTFTOOL") ]]; then
 	: # this run is the sanitizer build itself (make check-san)
-elif [[ ! -x $BTFTOOL_SAN ]]; then
-	skip malformed-san "no sanitizer build at $BTFTOOL_SAN (make O=build-san SAN=address,undefined)"
-elif [[ $BTFTOOL -nt $BTFTOOL_SAN ]]; then
-	skip malformed-san "$BTFTOOL_SAN is older than $BTFTOOL: rebuild it"
+elif [[ ! -x $BTFTOOL_SAN || $BTFTOOL -nt $BTFTOOL_SAN ]]; then
+	# not a failure even in CI: `make check-san` (.ci/run) runs this whole
+	# script again with the sanitizer build as BTFTOOL
+	echo "skip malformed-san: no up-to-date sanitizer build at $BTFTOOL_SAN; make check-san covers it"
 else
 	bins+=("$BTFTOOL_SAN")
 fi
