@@ -41,20 +41,23 @@
  *    DATASECs, extern FUNC/VAR linkage, unnamed params of extern FUNCs.
  *
  * Speed.  A vmlinux BTF has ~130k types in ~3 MiB of records and ~2 MiB of
- * strings; the cost is cache misses, not arithmetic.  The fast paths below
- * change where facts are read from, never the order of the checks, so the
- * verdict and the first error are those of the plain kernel algorithm:
- *  - The resolve walk takes kinds from btf->kinds[] (one byte per type,
- *    filled by the framing in btf.c) instead of the type records; a record
- *    is read only for a field a check needs (a size, an INT encoding, the
- *    members of the type being resolved).
- *  - Visit states are one byte per type; resolved (id, size) are pairs.
- *  - Names: a bitmap built in one pass over the string section says which
- *    string starts are plain ASCII identifiers; anything else takes the
- *    byte loop (name_valid_ident).
- *  - A FUNC_PROTO whose parameters are all named is remembered, so FUNCs
- *    sharing it do not re-read it (func_check).
- *  - Large BTFs run pass 1 and pass 2 on two threads (btfx__validate).
+ * strings, and the cost is memory traffic, so the fast paths change where
+ * facts are read from, never the order of the checks: the verdict and the
+ * first error are those of the plain algorithm above, on every input.
+ *  - Pass 2 takes kinds and visit states from one byte per type (slot[],
+ *    filled from btf->kinds[], which the framing in btf.c records) instead
+ *    of the type records; a record is read only for a field a check needs.
+ *    Resolved ids and sizes share one word per type (res_word()).
+ *  - Names: a bitmap, built in one pass over the string section, marks the
+ *    strings that are plain ASCII identifiers; the rest take the byte loop.
+ *  - Common records pass pass 1 in a few compares (meta_quick()).
+ *  - Large BTFs (btfx__validate_start()) get a helper thread, started
+ *    before the framing: it builds the bitmap, then runs pass 1 while this
+ *    thread runs pass 2, and computes on the way the pass-2 facts that
+ *    depend on records alone (pre[]: func_check() verdicts, param names,
+ *    static member placement), which pass 2 uses when they are ready.
+ *    Pass 2 done, this thread takes the rest of pass 1 from the back.
+ *    A pass-1 error wins over a pass-2 one, as in the sequential order.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -122,49 +125,49 @@ static void kctype_init(void)
 #define K_OPAQUE 31u
 #define KCODE(k) ((k) < BTFX_KIND_NR ? (k) : K_OPAQUE)
 enum {
-	C_MOD = 1 << 0,     /* typedef, volatile, const, restrict, type_tag */
-	C_STRUCT = 1 << 1,  /* struct, union */
-	C_NOSIZE = 1 << 2,  /* void, fwd, func, func_proto */
-	C_SIZED = 1 << 3,   /* btf_type_has_size(): int, struct, union, enum, datasec, float, enum64 */
-	C_SOURCE = 1 << 4,  /* var, decl_tag, datasec: only ever resolve sources */
-	C_RESOLVE = 1 << 5, /* btf_type_needs_resolve() */
-	C_NULL = 1 << 6,    /* K_NULL */
-	C_PTR = 1 << 7,
-	C_ARRAY = 1 << 8,
-	C_VAR = 1 << 9,
-	C_STATIC_MEMBER = 1 << 10, /* check_member() of it reads records only (see PRE_MEMBERS_OK) */
+	KC_MOD = 1 << 0,     /* typedef, volatile, const, restrict, type_tag */
+	KC_STRUCT = 1 << 1,  /* struct, union */
+	KC_NOSIZE = 1 << 2,  /* void, fwd, func, func_proto */
+	KC_SIZED = 1 << 3,   /* btf_type_has_size(): int, struct, union, enum, datasec, float, enum64 */
+	KC_SOURCE = 1 << 4,  /* var, decl_tag, datasec: only ever resolve sources */
+	KC_RESOLVE = 1 << 5, /* btf_type_needs_resolve() */
+	KC_NULL = 1 << 6,    /* K_NULL */
+	KC_PTR = 1 << 7,
+	KC_ARRAY = 1 << 8,
+	KC_VAR = 1 << 9,
+	KC_STATIC_MEMBER = 1 << 10, /* check_member() of it reads records only (see PRE_MEMBERS_OK) */
 };
 static const uint16_t kclass[32] = {
-	[K_VOID] = C_NOSIZE,
-	[BTFX_KIND_INT] = C_SIZED | C_STATIC_MEMBER,
-	[BTFX_KIND_PTR] = C_PTR | C_RESOLVE | C_STATIC_MEMBER,
-	[BTFX_KIND_ARRAY] = C_ARRAY | C_RESOLVE,
-	[BTFX_KIND_STRUCT] = C_STRUCT | C_SIZED | C_RESOLVE | C_STATIC_MEMBER,
-	[BTFX_KIND_UNION] = C_STRUCT | C_SIZED | C_RESOLVE | C_STATIC_MEMBER,
-	[BTFX_KIND_ENUM] = C_SIZED | C_STATIC_MEMBER,
-	[BTFX_KIND_FWD] = C_NOSIZE,
-	[BTFX_KIND_TYPEDEF] = C_MOD | C_RESOLVE,
-	[BTFX_KIND_VOLATILE] = C_MOD | C_RESOLVE,
-	[BTFX_KIND_CONST] = C_MOD | C_RESOLVE,
-	[BTFX_KIND_RESTRICT] = C_MOD | C_RESOLVE,
-	[BTFX_KIND_FUNC] = C_NOSIZE | C_RESOLVE,
-	[BTFX_KIND_FUNC_PROTO] = C_NOSIZE,
-	[BTFX_KIND_VAR] = C_VAR | C_SOURCE | C_RESOLVE,
-	[BTFX_KIND_DATASEC] = C_SIZED | C_SOURCE | C_RESOLVE,
-	[BTFX_KIND_FLOAT] = C_SIZED | C_STATIC_MEMBER,
-	[BTFX_KIND_DECL_TAG] = C_SOURCE | C_RESOLVE,
-	[BTFX_KIND_TYPE_TAG] = C_MOD | C_RESOLVE,
-	[BTFX_KIND_ENUM64] = C_SIZED | C_STATIC_MEMBER,
-	[K_NULL] = C_NULL,
+	[K_VOID] = KC_NOSIZE,
+	[BTFX_KIND_INT] = KC_SIZED | KC_STATIC_MEMBER,
+	[BTFX_KIND_PTR] = KC_PTR | KC_RESOLVE | KC_STATIC_MEMBER,
+	[BTFX_KIND_ARRAY] = KC_ARRAY | KC_RESOLVE,
+	[BTFX_KIND_STRUCT] = KC_STRUCT | KC_SIZED | KC_RESOLVE | KC_STATIC_MEMBER,
+	[BTFX_KIND_UNION] = KC_STRUCT | KC_SIZED | KC_RESOLVE | KC_STATIC_MEMBER,
+	[BTFX_KIND_ENUM] = KC_SIZED | KC_STATIC_MEMBER,
+	[BTFX_KIND_FWD] = KC_NOSIZE,
+	[BTFX_KIND_TYPEDEF] = KC_MOD | KC_RESOLVE,
+	[BTFX_KIND_VOLATILE] = KC_MOD | KC_RESOLVE,
+	[BTFX_KIND_CONST] = KC_MOD | KC_RESOLVE,
+	[BTFX_KIND_RESTRICT] = KC_MOD | KC_RESOLVE,
+	[BTFX_KIND_FUNC] = KC_NOSIZE | KC_RESOLVE,
+	[BTFX_KIND_FUNC_PROTO] = KC_NOSIZE,
+	[BTFX_KIND_VAR] = KC_VAR | KC_SOURCE | KC_RESOLVE,
+	[BTFX_KIND_DATASEC] = KC_SIZED | KC_SOURCE | KC_RESOLVE,
+	[BTFX_KIND_FLOAT] = KC_SIZED | KC_STATIC_MEMBER,
+	[BTFX_KIND_DECL_TAG] = KC_SOURCE | KC_RESOLVE,
+	[BTFX_KIND_TYPE_TAG] = KC_MOD | KC_RESOLVE,
+	[BTFX_KIND_ENUM64] = KC_SIZED | KC_STATIC_MEMBER,
+	[K_NULL] = KC_NULL,
 };
-#define C_DIRECT_SIZE (C_SIZED | C_PTR | C_ARRAY) /* btf_type_id_size() without a hop */
+#define KC_DIRECT_SIZE (KC_SIZED | KC_PTR | KC_ARRAY) /* btf_type_id_size() without a hop */
 
-static bool is_modifier(unsigned k) { return kclass[k] & C_MOD; }
-static bool is_struct(unsigned k) { return kclass[k] & C_STRUCT; }
-static bool nosize_or_null(unsigned k) { return kclass[k] & (C_NOSIZE | C_NULL); }
-static bool has_size(unsigned k) { return kclass[k] & C_SIZED; }
-static bool source_only(unsigned k) { return kclass[k] & C_SOURCE; }
-static bool needs_resolve(unsigned k) { return kclass[k] & C_RESOLVE; }
+static bool is_modifier(unsigned k) { return kclass[k] & KC_MOD; }
+static bool is_struct(unsigned k) { return kclass[k] & KC_STRUCT; }
+static bool nosize_or_null(unsigned k) { return kclass[k] & (KC_NOSIZE | KC_NULL); }
+static bool has_size(unsigned k) { return kclass[k] & KC_SIZED; }
+static bool source_only(unsigned k) { return kclass[k] & KC_SOURCE; }
+static bool needs_resolve(unsigned k) { return kclass[k] & KC_RESOLVE; }
 
 /*
  * Pass 2's working set per own type in one byte, so that the slots of a
@@ -178,10 +181,11 @@ static bool needs_resolve(unsigned k) { return kclass[k] & C_RESOLVE; }
 
 /* resolve modes: the kinds that are not sinks (btf_type_is_resolve_sink()) */
 static const uint16_t nonsink[] = {
-	[RESOLVE_TBD] = C_RESOLVE,
-	[RESOLVE_PTR] = C_MOD | C_PTR,
-	[RESOLVE_STRUCT_OR_ARRAY] = C_MOD | C_ARRAY | C_STRUCT,
+	[RESOLVE_TBD] = KC_RESOLVE,
+	[RESOLVE_PTR] = KC_MOD | KC_PTR,
+	[RESOLVE_STRUCT_OR_ARRAY] = KC_MOD | KC_ARRAY | KC_STRUCT,
 };
+
 
 struct frame {
 	const struct btfx_type *t;
@@ -195,14 +199,15 @@ struct venv {
 	struct btfx_error *err;
 	uint32_t start, nr;         /* btf->start_id, btf->nr_types */
 	const uint8_t *kinds;       /* btf->kinds */
-	uint8_t *slot;              /* pass 2: per own type */
-	uint8_t *pre;               /* facts from pass 1's thread (see PRE_*) */
+	uint8_t *slot;                /* pass 2: per own type */
+	uint8_t *pre;                 /* facts from pass 1's thread (see PRE_*) */
 	uint32_t *progress;         /* pre[] is final below *progress (atomic) */
 	uint32_t pre_seen;          /* last *progress read */
 	uint32_t *res;              /* btf->res */
 	const uint64_t *ident;      /* identifier bitmap over own strings, or NULL */
 	uint64_t **ident_pub;       /* where pass 1's thread publishes it (pass 2) */
 	uint32_t str_off, str_len;  /* own string section */
+	uint64_t *hop_memo;         /* pre_hop() results of modifiers (helper thread) */
 	struct frame stack[MAX_RESOLVE_DEPTH];
 	int top;
 	int mode;
@@ -223,8 +228,11 @@ struct venv {
 #define PRE_FUNC_OK 1       /* FUNC: func_check() passes */
 #define PRE_PARAMS_NAMED 2  /* FUNC_PROTO: no unnamed non-vararg param (func_check's loop) */
 #define PRE_NAMES_OK 4      /* FUNC_PROTO: proto_check() finds every param name valid */
-#define PRE_MEMBERS_OK 8    /* STRUCT/UNION: check_member() passes for every member of a C_STATIC_MEMBER kind */
+#define PRE_MEMBERS_OK 8    /* STRUCT/UNION: check_member() passes for every member of a KC_PRE_MEMBER kind */
+#define PRE_SIZED 16        /* FUNC_PROTO: btf_type_id_size() finds the return and param types sized */
+#define KC_PRE_MEMBER (KC_STATIC_MEMBER | KC_MOD)
 #define PRE_BATCH 256       /* types per progress update */
+#define HOP_MEMO_SIZE 8192  /* pre_hop() memo entries: modifier id, landing id and kind */
 
 static const struct btfx_type void_t;
 
@@ -286,7 +294,7 @@ static inline unsigned kid(const struct venv *env, uint32_t id)
 static inline bool ks_resolved(unsigned s) { return (s & S_VISIT_MASK) == S_VISIT(RESOLVED); }
 
 /* kid() from btf->kinds[], for the threads that have no slots */
-static unsigned kind_any(const struct venv *env, uint32_t id)
+static inline unsigned kind_any(const struct venv *env, uint32_t id)
 {
 	if (id - env->start < env->nr)
 		return KCODE(env->kinds[id - env->start]);
@@ -295,8 +303,10 @@ static unsigned kind_any(const struct venv *env, uint32_t id)
 	return base_kind(env, id);
 }
 
-static bool name_off_valid(const struct btfx *btf, uint32_t off)
+static inline bool name_off_valid(const struct btfx *btf, uint32_t off)
 {
+	if (off - btf->start_str_off < btf->hdr.str_len && off <= BTFX_MAX_NAME_OFFSET)
+		return true; /* an own string, the usual case */
 	if (off > BTFX_MAX_NAME_OFFSET)
 		return false;
 	while (off < btf->start_str_off)
@@ -411,13 +421,19 @@ static uint64_t *ident_bitmap(const char *s, uint32_t len)
 			p = tail;
 		}
 		for (int i = 0; i < 4; i++) {
-			unsigned ok, z;
 			__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * i));
-			__m128i d = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
+			__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+			/* signed compares: bytes >= 0x80 are negative, in no class */
+			__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8(0x60)),
+						      _mm_cmplt_epi8(low, _mm_set1_epi8(0x7b)));
+			__m128i d = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
+						  _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
+			__m128i z = _mm_cmpeq_epi8(v, _mm_setzero_si128());
+			__m128i keep = _mm_or_si128(_mm_or_si128(alpha, d), _mm_or_si128(z, _mm_or_si128(
+						    _mm_cmpeq_epi8(v, _mm_set1_epi8('_')), _mm_cmpeq_epi8(v, _mm_set1_epi8('.')))));
 
-			ident_masks16(p + 16 * i, &ok, &z, NULL);
-			nul |= (uint64_t)z << (16 * i);
-			other |= (uint64_t)(~(ok | z) & 0xffff) << (16 * i);
+			nul |= (uint64_t)(unsigned)_mm_movemask_epi8(z) << (16 * i);
+			other |= (uint64_t)(~(unsigned)_mm_movemask_epi8(keep) & 0xffff) << (16 * i);
 			digit |= (uint64_t)(unsigned)_mm_movemask_epi8(d) << (16 * i);
 		}
 		/* marks: a non-identifier byte, a digit first, or a poisoned string from the last block */
@@ -513,7 +529,7 @@ static bool is_sink(const struct venv *env, unsigned next)
 	return !(kclass[next] & env->nonsink);
 }
 
-/* size of a kind k with C_DIRECT_SIZE at id: the record's size, the resolved array size, or 8 */
+/* size of a kind k with KC_DIRECT_SIZE at id: the record's size, the resolved array size, or 8 */
 static uint32_t kind_size(const struct venv *env, uint32_t id, unsigned k)
 {
 	if (has_size(k))
@@ -533,12 +549,12 @@ static unsigned id_size(const struct venv *env, uint32_t *id, uint32_t *ret_size
 	uint32_t sid = *id;
 	unsigned k = kid(env, sid);
 
-	if (!(kclass[k] & C_DIRECT_SIZE)) {
-		if (!(kclass[k] & (C_MOD | C_VAR)))
+	if (!(kclass[k] & KC_DIRECT_SIZE)) {
+		if (!(kclass[k] & (KC_MOD | KC_VAR)))
 			return K_NULL; /* no size: void, fwd, func, proto, decl_tag, NULL, unknown */
 		sid = res_word(env, sid); /* a modifier's or var's resolved id */
 		k = kid(env, sid);
-		if (!(kclass[k] & C_DIRECT_SIZE))
+		if (!(kclass[k] & KC_DIRECT_SIZE))
 			return K_NULL;
 	}
 	*id = sid;
@@ -1005,9 +1021,9 @@ static int struct_resolve(struct venv *env, struct frame *v)
 	const struct btfx_member *m = btfx_members(t);
 	bool kf = btfx_kflag(t);
 	uint32_t vlen = btfx_vlen(t);
-	/* members of C_STATIC_MEMBER kinds were checked by pass 1's thread (pre[]) */
+	/* members of KC_PRE_MEMBER kinds were checked by pass 1's thread (pre[]) */
 	unsigned checked = pre_ready(env, v->id - env->start) && (env->pre[v->id - env->start] & PRE_MEMBERS_OK) ?
-			   C_STATIC_MEMBER : 0;
+			   KC_PRE_MEMBER : 0;
 	int e;
 
 	if (v->next_member) {
@@ -1209,7 +1225,9 @@ static int proto_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 {
 	const struct btfx_param *p = btfx_params(t);
 	uint32_t n = btfx_vlen(t);
-	bool names_ok = false;
+	/* facts from pass 1's thread: names valid, id_size() succeeding */
+	unsigned pre = pre_ready(env, id - env->start) ? env->pre[id - env->start] : 0;
+	bool names_ok = pre & PRE_NAMES_OK, sized = pre & PRE_SIZED;
 	int e;
 
 	if (t->type) {
@@ -1219,14 +1237,12 @@ static int proto_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid return type %u", rid);
 		if (needs_resolve(rk) && !is_resolved(env, rid) && (e = resolve(env, rid, rk)))
 			return e;
-		if (id_size(env, &rid, NULL) == K_NULL)
+		if (!sized && id_size(env, &rid, NULL) == K_NULL)
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid return type %u", t->type);
 	}
 	if (!n)
 		return 0;
-	if (pre_ready(env, id - env->start) && (env->pre[id - env->start] & PRE_NAMES_OK))
-		names_ok = true;
-	else if (!env->ident && env->ident_pub)
+	if (!names_ok && !env->ident && env->ident_pub)
 		env->ident = __atomic_load_n(env->ident_pub, __ATOMIC_ACQUIRE);
 	if (!p[n - 1].type) {
 		if (p[n - 1].name_off)
@@ -1243,7 +1259,7 @@ static int proto_check(struct venv *env, uint32_t id, const struct btfx_type *t)
 			return verr(env, BTFX_E_NAME, EINVAL, id, "Invalid arg#%u (name)", i + 1);
 		if (needs_resolve(ak) && !is_resolved(env, aid) && (e = resolve(env, aid, ak)))
 			return e;
-		if (id_size(env, &aid, NULL) == K_NULL)
+		if (!sized && id_size(env, &aid, NULL) == K_NULL)
 			return verr(env, BTFX_E_REF, EINVAL, id, "Invalid arg#%u (type %u has no size)", i + 1, p[i].type);
 	}
 	return 0;
@@ -1293,12 +1309,40 @@ static int check_type_tags(struct venv *env)
 /* Driver                                                              */
 /* ------------------------------------------------------------------ */
 
+/*
+ * check_meta() == 0 for the commonest records, decided in a few compares:
+ * an info word with nothing but the kind (and vlen or linkage where
+ * allowed), and a name as the kind wants it.  false means "ask
+ * check_meta()", which then finds the first error in its own order.
+ */
+static inline __attribute__((always_inline)) bool meta_quick(const struct venv *env, const struct btfx_type *t, unsigned k)
+{
+	switch (k) {
+	case BTFX_KIND_FUNC: /* linkage static or global, named */
+		return (t->info & ~1u) == (unsigned)BTFX_KIND_FUNC << 24 && t->name_off &&
+		       name_off_valid(env->btf, t->name_off) && name_valid_ident(env, t->name_off);
+	case BTFX_KIND_FUNC_PROTO: /* anonymous, no kind_flag; the params are pass 2's */
+		return (t->info & ~0xffffu) == (unsigned)BTFX_KIND_FUNC_PROTO << 24 && !t->name_off &&
+		       name_off_valid(env->btf, 0);
+	case BTFX_KIND_PTR: case BTFX_KIND_CONST: case BTFX_KIND_VOLATILE: case BTFX_KIND_RESTRICT:
+		return t->info == k << 24 && !t->name_off && TYPE_ID_VALID(t->type) && name_off_valid(env->btf, 0);
+	case BTFX_KIND_TYPEDEF:
+		return t->info == k << 24 && t->name_off && TYPE_ID_VALID(t->type) &&
+		       name_off_valid(env->btf, t->name_off) && name_valid_ident(env, t->name_off);
+	}
+	return false;
+}
+
 static int check_metas(struct venv *env, uint32_t from, uint32_t to)
 {
 	for (uint32_t id = from; id < to; id++) {
+		const struct btfx_type *t = btfx__type(env->btf, id);
 		int e;
+
+		if (meta_quick(env, t, btfx_kind(t)))
+			continue;
 		env->log_id = id;
-		e = check_meta(env, id, btfx__type(env->btf, id));
+		e = check_meta(env, id, t);
 		if (e)
 			return e;
 	}
@@ -1316,18 +1360,68 @@ static bool params_named(const struct btfx_type *proto)
 	return true;
 }
 
+/*
+ * The id where pass 2's btf_type_id_size() lands from id once id is
+ * resolved, told from the records: id itself for a kind with a size (or a
+ * ptr, array); for an own modifier chain its first non-modifier, since
+ * resolving a chain resolves every link to that.  0 when unsure: a base
+ * modifier (its resolved id is the base's), a chain past the resolve
+ * depth, an end without a size.
+ */
+static uint32_t pre_hop_chain(const struct venv *env, uint32_t id, unsigned k, unsigned *kind)
+{
+	uint64_t *memo = env->hop_memo ? &env->hop_memo[id % HOP_MEMO_SIZE] : NULL;
+	uint32_t from = id;
+
+	/* the same typedefs come back for many members and params */
+	if (memo && (uint32_t)*memo == id) {
+		*kind = (unsigned)(*memo >> 59);
+		return (uint32_t)(*memo >> 32) & 0x7ffffffu;
+	}
+	for (int left = MAX_RESOLVE_DEPTH; is_modifier(k); left--) {
+		if (!left || id - env->start >= env->nr) {
+			id = 0;
+			break;
+		}
+		id = tby(env, id)->type;
+		k = kind_any(env, id);
+	}
+	if (id && !(kclass[k] & KC_DIRECT_SIZE))
+		id = 0;
+	if (memo && id <= BTFX_MAX_TYPE) /* ids above do not fit, and are not worth it */
+		*memo = (uint64_t)k << 59 | (uint64_t)id << 32 | from;
+	*kind = k;
+	return id;
+}
+
+static inline uint32_t pre_hop(const struct venv *env, uint32_t id, unsigned *kind)
+{
+	unsigned k = kind_any(env, id);
+
+	if (kclass[k] & KC_DIRECT_SIZE) { /* most types: no hop */
+		*kind = k;
+		return id;
+	}
+	return pre_hop_chain(env, id, k, kind);
+}
+
 static unsigned pre_proto(const struct venv *env, const struct btfx_type *t)
 {
 	const struct btfx_param *p = btfx_params(t);
 	uint32_t n = btfx_vlen(t);
-	unsigned f = params_named(t) ? PRE_PARAMS_NAMED : 0;
+	unsigned f = (params_named(t) ? PRE_PARAMS_NAMED : 0) | PRE_NAMES_OK | PRE_SIZED, k;
 
+	if (t->type && !pre_hop(env, t->type, &k))
+		f &= ~PRE_SIZED;
 	if (n && !p[n - 1].type)
 		n--; /* the vararg, as proto_check() skips it (a named one is an error before names) */
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		if (p[i].name_off && (!name_off_valid(env->btf, p[i].name_off) || !name_valid_ident(env, p[i].name_off)))
-			return f;
-	return f | PRE_NAMES_OK;
+			f &= ~PRE_NAMES_OK;
+		if (!pre_hop(env, p[i].type, &k))
+			f &= ~PRE_SIZED;
+	}
+	return f;
 }
 
 /* func_check() == 0, from records alone (pre[] of earlier protos is final) */
@@ -1344,18 +1438,27 @@ static bool pre_func(const struct venv *env, const struct btfx_type *t)
 	return params_named(tby(env, pid));
 }
 
-/* check_member() == 0 for every member of a C_STATIC_MEMBER kind: no resolve state involved */
+/*
+ * check_member() == 0 for every member of a KC_PRE_MEMBER kind: the static
+ * kinds, and modifiers, which check_member() follows to pre_hop()'s id.
+ */
 static bool pre_members(struct venv *env, const struct btfx_type *t)
 {
 	const struct btfx_member *m = btfx_members(t);
 	bool kf = btfx_kflag(t);
 
 	for (uint32_t i = 0; i < btfx_vlen(t); i++) {
-		unsigned mk = kind_any(env, m[i].type);
-		if (!(kclass[mk] & C_STATIC_MEMBER))
+		struct btfx_member rm = m[i];
+		unsigned mk = kind_any(env, rm.type);
+
+		if (is_modifier(mk)) /* check_member() goes on with the resolved id */
+			rm.type = pre_hop(env, rm.type, &mk);
+		else if (!(kclass[mk] & KC_STATIC_MEMBER))
 			continue;
+		if (!rm.type || !(kclass[mk] & KC_STATIC_MEMBER))
+			return false; /* pass 2 checks the struct itself */
 		env->midx = i;
-		if (kf ? check_member_kflag(env, t, &m[i], mk) : check_member_plain(env, t, &m[i], mk))
+		if (kf ? check_member_kflag(env, t, &rm, mk) : check_member_plain(env, t, &rm, mk))
 			return false; /* pass 2 will report it, in its order */
 	}
 	return true;
@@ -1364,8 +1467,8 @@ static bool pre_members(struct venv *env, const struct btfx_type *t)
 /*
  * The helper thread of a large BTF.  btfx__validate_start() launches it
  * before the framing, so that it builds the identifier bitmap while the
- * caller frames the type section; then it runs pass 1 with pre[], and the
- * modifier chain check, while the caller runs pass 2.
+ * caller frames the type section; then it runs pass 1 with pre[] while the
+ * caller runs pass 2.
  */
 struct btfx_vjob {
 	const struct btfx *btf;
@@ -1377,10 +1480,10 @@ struct btfx_vjob {
 	struct btfx_error err;
 	uint64_t *ident;        /* published for pass 2 once built */
 	uint32_t progress;      /* pre[] final below (atomic) */
-	int ret;                /* pass 1 */
-	int tags;               /* check_type_tags(), when pass 1 passed */
-	bool pass2_failed;      /* set by pass 2: skip the tags */
+	uint64_t chunks;        /* pass 1 chunks left: [low word, high word) (atomic) */
+	int ret;                /* pass 1, in the helper's chunks */
 	bool joined;
+	uint64_t hop_memo[HOP_MEMO_SIZE];
 };
 enum { JOB_FRAMING, JOB_GO, JOB_STOP };
 
@@ -1403,6 +1506,31 @@ static void populate(void *p, size_t size)
 #endif
 }
 
+/*
+ * Pass 1 is cut in chunks of PASS1_CHUNK types.  The helper takes them in
+ * id order from the front, publishing pre[] as it goes; the caller, once
+ * its pass 2 is done, takes the rest from the back.  The two meet, so
+ * every chunk of the helper comes before every chunk of the caller, and
+ * the helper stops at its first error: the first pass-1 error in id order
+ * is the helper's if it has one, else the caller's first.
+ */
+#define PASS1_CHUNK 1024u
+
+static int64_t claim_chunk(struct btfx_vjob *j, bool back)
+{
+	uint64_t v = __atomic_load_n(&j->chunks, __ATOMIC_RELAXED), nv;
+	uint32_t lo, hi;
+
+	do {
+		lo = (uint32_t)v;
+		hi = (uint32_t)(v >> 32);
+		if (lo >= hi)
+			return -1;
+		nv = back ? (uint64_t)(hi - 1) << 32 | lo : (uint64_t)hi << 32 | (lo + 1);
+	} while (!__atomic_compare_exchange_n(&j->chunks, &v, nv, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return back ? hi - 1 : lo;
+}
+
 static void *helper_thread(void *arg)
 {
 	struct btfx_vjob *j = arg;
@@ -1420,27 +1548,28 @@ static void *helper_thread(void *arg)
 		return NULL;
 	env->ident = bm;
 	populate(env->res, (size_t)env->nr * sizeof(*env->res));
-	for (uint32_t i = 0; i < env->nr; i++) {
-		uint32_t id = env->start + i;
-		const struct btfx_type *t = btfx__type(btf, id);
-		unsigned k = env->kinds[i];
+	for (int64_t c; (c = claim_chunk(j, false)) >= 0;) {
+		uint32_t to = (uint32_t)c * PASS1_CHUNK + PASS1_CHUNK < env->nr ? (uint32_t)c * PASS1_CHUNK + PASS1_CHUNK
+										: env->nr;
+		for (uint32_t i = (uint32_t)c * PASS1_CHUNK; i < to; i++) {
+			uint32_t id = env->start + i;
+			const struct btfx_type *t = btfx__type(btf, id);
+			unsigned k = env->kinds[i];
 
-		env->log_id = id;
-		j->ret = check_meta(env, id, t);
-		if (j->ret)
-			return NULL;
-		if (k == BTFX_KIND_FUNC_PROTO)
-			env->pre[i] = (uint8_t)pre_proto(env, t);
-		else if (k == BTFX_KIND_FUNC)
-			env->pre[i] = pre_func(env, t) ? PRE_FUNC_OK : 0;
-		else if (k == BTFX_KIND_STRUCT || k == BTFX_KIND_UNION)
-			env->pre[i] = pre_members(env, t) ? PRE_MEMBERS_OK : 0;
-		if (i % PRE_BATCH == PRE_BATCH - 1)
-			__atomic_store_n(&j->progress, i + 1, __ATOMIC_RELEASE);
+			env->log_id = id;
+			if (!meta_quick(env, t, k) && (j->ret = check_meta(env, id, t)))
+				return NULL;
+			if (k == BTFX_KIND_FUNC_PROTO)
+				env->pre[i] = (uint8_t)pre_proto(env, t);
+			else if (k == BTFX_KIND_FUNC)
+				env->pre[i] = pre_func(env, t) ? PRE_FUNC_OK : 0;
+			else if (k == BTFX_KIND_STRUCT || k == BTFX_KIND_UNION)
+				env->pre[i] = pre_members(env, t) ? PRE_MEMBERS_OK : 0;
+			if (i % PRE_BATCH == PRE_BATCH - 1)
+				__atomic_store_n(&j->progress, i + 1, __ATOMIC_RELEASE);
+		}
+		__atomic_store_n(&j->progress, to, __ATOMIC_RELEASE);
 	}
-	__atomic_store_n(&j->progress, env->nr, __ATOMIC_RELEASE);
-	if (!__atomic_load_n(&j->pass2_failed, __ATOMIC_RELAXED))
-		j->tags = check_type_tags(env);
 	return NULL;
 }
 
@@ -1492,7 +1621,7 @@ void btfx__validate_end(struct btfx_vjob *j)
 	free(j);
 }
 
-static int check_all_types(struct venv *env, bool tags)
+static int check_all_types(struct venv *env)
 {
 	struct btfx *btf = env->btf;
 	uint32_t n = btf->nr_types;
@@ -1524,9 +1653,33 @@ static int check_all_types(struct venv *env, bool tags)
 		if (!e && k == BTFX_KIND_FUNC_PROTO)
 			e = proto_check(env, id, btfx__type(btf, id));
 	}
-	if (!e && tags)
+	if (!e)
 		e = check_type_tags(env);
 	return e;
+}
+
+/*
+ * After pass 2: take pass-1 chunks from the back until the helper and this
+ * thread meet; return the first error among them (struct in *first).
+ */
+static int steal_pass1(struct btfx_vjob *job, const struct venv *env, struct btfx_error *first)
+{
+	struct venv own = *env;
+	struct btfx_error tmp;
+	int ret = 0;
+
+	own.err = &tmp;
+	own.ident = __atomic_load_n(&job->ident, __ATOMIC_ACQUIRE); /* NULL: names take the byte loop */
+	for (int64_t c; (c = claim_chunk(job, true)) >= 0;) {
+		uint32_t from = (uint32_t)c * PASS1_CHUNK, to = from + PASS1_CHUNK < env->nr ? from + PASS1_CHUNK : env->nr;
+		int r = check_metas(&own, env->start + from, env->start + to);
+
+		if (r) { /* chunks come in falling id order: this one is the earliest so far */
+			ret = r;
+			*first = tmp;
+		}
+	}
+	return ret;
 }
 
 /*
@@ -1566,23 +1719,27 @@ int btfx__validate(struct btfx *btf, struct btfx_vjob *job, struct btfx_error *e
 	if (job) {
 		job->env = env;
 		job->env.err = &job->err;
+		job->env.hop_memo = job->hop_memo;
+		job->chunks = (uint64_t)((n + PASS1_CHUNK - 1) / PASS1_CHUNK) << 32;
 		job_set_stage(job, JOB_GO);
 	}
 	env.slot = (uint8_t *)(btf->res + n);
 	for (uint32_t i = 0; i < n; i++)
-		env.slot[i] = KCODE(btf->kinds[i]);
+		env.slot[i] = (uint8_t)KCODE(btf->kinds[i]);
 	if (job) {
+		struct btfx_error own_err;
+		int own_ret;
+
 		env.ident_pub = &job->ident;
 		env.progress = &job->progress;
-		e = check_all_types(&env, false);
-		if (e)
-			__atomic_store_n(&job->pass2_failed, true, __ATOMIC_RELAXED);
+		e = check_all_types(&env);
+		own_ret = steal_pass1(job, &env, &own_err);
 		pthread_join(job->th, NULL);
 		job->joined = true;
-		if (job->ret || (!e && job->tags)) {
+		if (job->ret || own_ret) { /* a pass-1 error wins */
 			if (err)
-				*err = job->err;
-			e = job->ret ? job->ret : job->tags;
+				*err = job->ret ? job->err : own_err;
+			e = job->ret ? job->ret : own_ret;
 		}
 		btfx__validate_end(job);
 	} else {
@@ -1590,7 +1747,7 @@ int btfx__validate(struct btfx *btf, struct btfx_vjob *job, struct btfx_error *e
 			env.ident = ident = ident_bitmap(btf->strs, btf->hdr.str_len);
 		e = check_metas(&env, btf->start_id, btf->start_id + n);
 		if (!e)
-			e = check_all_types(&env, true);
+			e = check_all_types(&env);
 	}
 	free(ident);
 	if (e) {
