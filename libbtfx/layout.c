@@ -35,7 +35,7 @@
  * pointer whose parameters are function pointers to the same kind of type
  * doubles the text at each level (2^32 at DECL_MAX_DEPTH); real types need
  * a few dozen.  Past the budget a parameter is written "?". */
-#define DECL_MAX_PARAMS 1024
+#define DECL_MAX_PARAMS 64
 
 /* ------------------------------------------------------------------ */
 /* C declarations                                                      */

@@ -207,9 +207,7 @@ struct loop_stats {
 static const struct {
 	const char *finding, *ctor, *text;
 } known[] = {
-	{ "F2", "btfx_parse", "btfx_path() is NULL" },
-	{ "F2", "btfx_open", "btfx_path() is NULL" },
-	{ "F2", "btfx_obj_open", "btfx_path() is NULL" },
+	{ NULL, NULL, NULL }, /* none open: F2, F3, F7 were fixed */
 };
 
 /* Problems found inside a loop are counted and printed, so that one bad
@@ -227,7 +225,7 @@ static void problem(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (!getenv("BTFX_ALLOC_STRICT"))
-		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]) && known[i].ctor; i++)
 			if (!strncmp(cur_ctor, known[i].ctor, strlen(known[i].ctor)) && strstr(msg, known[i].text)) {
 				print_message("KNOWN %s: %s: %s\n", known[i].finding, cur_ctor, msg);
 				known_problems++;
