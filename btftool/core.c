@@ -148,14 +148,9 @@ static int decide(struct btfx_core_ctx *ctx, const struct btfx_obj *obj, const s
  */
 static struct btfx *open_target(const char *path, struct btfx_error *err)
 {
-	struct btfx_open_opts o = { .sz = sizeof(o), .flags = BTFX_F_NO_VALIDATE };
-	struct btfx *btf = btfx_open(path, &o, err);
+	struct btfx_open_opts o = { .sz = sizeof(o), .flags = BTFX_F_REFS_ONLY | BTFX_F_INDEX_ESSENTIAL };
 
-	if (btf && btfx_check_refs(btf, err)) {
-		btfx_free(btf);
-		return NULL;
-	}
-	return btf;
+	return btfx_open(path, &o, err);
 }
 
 static int open_targets(struct targets *ts)

@@ -84,7 +84,7 @@ static const char *base_name(const char *p)
 static int minimize_one(const struct mopts *mo, const char *tpath, const struct btfx *base, const char *outpath,
 			struct out *o, bool first_json)
 {
-	struct btfx_open_opts oo = { .sz = sizeof(oo), .base = base, .flags = (base ? BTFX_F_NO_AUTO_BASE : 0) | BTFX_F_NO_VALIDATE };
+	struct btfx_open_opts oo = { .sz = sizeof(oo), .base = base, .flags = (base ? BTFX_F_NO_AUTO_BASE : 0) | BTFX_F_REFS_ONLY | BTFX_F_INDEX_ESSENTIAL };
 	struct btfx_minimize_opts mopt = { .sz = sizeof(mopt), .endian = mo->endian };
 	struct btfx_minimize_stats st;
 	struct btfx_minimize *m = NULL;
@@ -95,7 +95,7 @@ static int minimize_one(const struct mopts *mo, const char *tpath, const struct 
 	int rc = EXIT_OK, e, jstate = 0; /* JSON: 1 in "relocations", 2 object open, 3 closed */
 	bool any_rel = false;
 
-	/* framed and bounds-checked; kernel rules are checked on the output */
+	/* libbpf-level checks (ids, strings); kernel rules are checked on the output */
 	tb = btfx_open(tpath, &oo, &err);
 	if (!tb)
 		return p_btfx_err(&err);
@@ -167,7 +167,7 @@ static int minimize_one(const struct mopts *mo, const char *tpath, const struct 
 		 * output fails it, say what is wrong with the target itself. */
 		struct btfx_error verr;
 		struct btfx *chk;
-		oo.flags &= ~(uint32_t)BTFX_F_NO_VALIDATE;
+		oo.flags &= ~(uint32_t)(BTFX_F_REFS_ONLY | BTFX_F_INDEX_ESSENTIAL);
 		chk = btfx_open(tpath, &oo, &verr);
 		if (!chk)
 			err = verr;

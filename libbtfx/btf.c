@@ -6,6 +6,7 @@
  * the type section, so that the accessors never read out of bounds.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,7 @@ static int parse_types(struct btfx *btf, struct btfx_error *err)
 	const struct btfx_header_info *h = &btf->hdr;
 	uint32_t len = h->type_len, off = 0, cap, n = 0;
 	const uint8_t *types = btf->data + h->hdr_len + h->type_off;
+	uint32_t named = 0, named_ess = 0;
 	int64_t base_off = h->hdr_len + (int64_t)h->type_off;
 	uint32_t *offs;
 	uint8_t *kinds;
@@ -368,8 +370,12 @@ static int parse_types(struct btfx *btf, struct btfx_error *err)
 		offs[n] = off;
 		kinds[n++] = (uint8_t)k;
 		off += sz;
+		named += t->name_off != 0;
+		named_ess += t->name_off != 0 && !btfx__ess_skip(k);
 	}
 	btf->nr_types = n;
+	btf->n_named = named;
+	btf->n_named_ess = named_ess;
 	return 0;
 }
 
@@ -385,6 +391,30 @@ void btfx__err_prefix(struct btfx_error *err, const char *path)
 		return;
 	tmp[sizeof(err->msg) - 1] = 0;
 	memcpy(err->msg, tmp, sizeof(err->msg));
+}
+
+static void *ess_index_thread(void *arg)
+{
+	btfx__names_build(arg, true);
+	return NULL;
+}
+
+/*
+ * BTFX_F_REFS_ONLY: btfx_check_refs(), with the essential-name index built
+ * beside it on a second thread when it is asked for and worth a thread.
+ * Both only read the records that framing bounded (the index reads names
+ * through btfx_str(), which checks offsets), so neither needs the other.
+ */
+static int refs_and_index(struct btfx *btf, struct btfx_error *err)
+{
+	pthread_t th;
+	bool threaded = (btf->flags & BTFX_F_INDEX_ESSENTIAL) && btf->nr_types >= 20000 &&
+			!pthread_create(&th, NULL, ess_index_thread, btf);
+	int e = btfx__check_refs(btf, err, false);
+
+	if (threaded)
+		pthread_join(th, NULL);
+	return e;
 }
 
 struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, const struct btfx_open_opts *opts,
@@ -446,10 +476,15 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 	if (!e)
 		job = btfx__validate_start(btf); /* a helper starts on the strings while we frame */
 	e = e ?: parse_types(btf, err);
-	if (!e && !(btf->flags & BTFX_F_NO_VALIDATE))
-		e = btfx__validate(btf, job, err);
-	else
+	if (!e && !(btf->flags & BTFX_F_NO_VALIDATE) && !(btf->flags & BTFX_F_REFS_ONLY)) {
+		e = btfx__validate(btf, job, err); /* ends the job */
+	} else {
 		btfx__validate_end(job);
+		if (!e && (btf->flags & (BTFX_F_NO_VALIDATE | BTFX_F_REFS_ONLY)) == BTFX_F_REFS_ONLY)
+			e = refs_and_index(btf, err);
+	}
+	if (!e && (btf->flags & BTFX_F_INDEX_ESSENTIAL))
+		btfx__names_build(btf, true); /* no-op when built; on failure lookups build or scan later */
 	if (e) {
 		btfx__err_prefix(err, btf->path);
 		btf->raw = NULL; /* caller owns data */

@@ -13,7 +13,8 @@
 
 #define REF_OK(r) ((r) < cnt)
 
-BTFX_API int btfx_check_refs(const struct btfx *btf, struct btfx_error *err)
+/* with_path: start the message with the file name (callers of the public API) */
+int btfx__check_refs(const struct btfx *btf, struct btfx_error *err, bool with_path)
 {
 	uint32_t cnt = btfx_type_cnt(btf), bad = 0;
 	uint64_t str_end = (uint64_t)btf->start_str_off + btf->hdr.str_len;
@@ -22,8 +23,8 @@ BTFX_API int btfx_check_refs(const struct btfx *btf, struct btfx_error *err)
 	/* every own string offset must be below the end of the string sections */
 #define NAME_OK(off) ((off) < str_end)
 	for (uint32_t id = btf->start_id; id < cnt; id++) {
-		const struct btfx_type *t = btfx__type(btf, id);
-		unsigned k = btfx_kind(t);
+		const struct btfx_type *t = (const struct btfx_type *)(btf->types + btf->type_offs[id - btf->start_id]);
+		unsigned k = btf->kinds[id - btf->start_id];
 		uint32_t vlen = btfx_vlen(t);
 
 		if (!NAME_OK(t->name_off)) {
@@ -44,8 +45,11 @@ BTFX_API int btfx_check_refs(const struct btfx *btf, struct btfx_error *err)
 			}
 			break;
 		case BTFX_KIND_FUNC: {
-			const struct btfx_type *p = REF_OK(t->type) && t->type ? btfx__type(btf, t->type) : NULL;
-			if (!p || btfx_kind(p) != BTFX_KIND_FUNC_PROTO) {
+			/* own kinds from the compact kinds[], not the (cache-cold) record */
+			uint32_t p = t->type;
+			unsigned pk = !REF_OK(p) || !p ? BTFX_KIND_UNKN
+				      : p >= btf->start_id ? btf->kinds[p - btf->start_id] : btfx_kind(btfx__type(btf, p));
+			if (pk != BTFX_KIND_FUNC_PROTO) {
 				what = "type is not a FUNC_PROTO";
 				bad = t->type;
 				goto fail;
@@ -112,8 +116,14 @@ BTFX_API int btfx_check_refs(const struct btfx *btf, struct btfx_error *err)
 		continue;
 fail:
 		return btfx_set_err(err, k == BTFX_KIND_UNKN ? BTFX_E_KIND : BTFX_E_REF, EINVAL, id, -1,
-				    "%s: [%u] %s: %s (%u)", btf->path, id, btfx__kind_name(k), what, bad);
+				    "%s%s[%u] %s: %s (%u)", with_path ? btf->path : "",
+				    with_path ? ": " : "", id, btfx__kind_name(k), what, bad);
 	}
 #undef NAME_OK
 	return 0;
+}
+
+BTFX_API int btfx_check_refs(const struct btfx *btf, struct btfx_error *err)
+{
+	return btfx__check_refs(btf, err, true);
 }

@@ -71,11 +71,16 @@ static void table_put(struct table *t, uint32_t h, uint32_t id)
 	t->slots[i].id = id;
 }
 
+/*
+ * Sized to the named entries (counted while framing) (a kernel has ~20k named types besides its
+ * ~56k FUNCs), at most half full: a fresh table costs a page fault per
+ * 4 KiB on first touch, which is most of building it.
+ */
 static int table_build(struct btfx *btf, struct table *tab, bool ess)
 {
-	uint32_t cap = 16;
+	uint32_t cap = 16, named = ess ? btf->n_named_ess : btf->n_named;
 
-	while (cap < btf->nr_types * 2u)
+	while (cap < named * 2u)
 		cap <<= 1;
 	tab->slots = calloc(cap, sizeof(struct slot));
 	if (!tab->slots)
@@ -85,10 +90,8 @@ static int table_build(struct btfx *btf, struct table *tab, bool ess)
 		uint32_t id = btf->start_id + i;
 		const struct btfx_type *t = btfx__type(btf, id);
 		const char *name;
-		unsigned k = btfx_kind(t);
 
-		/* CO-RE never relocates these: keep them out of the essential table */
-		if (ess && (k == BTFX_KIND_FUNC || k == BTFX_KIND_VAR || k == BTFX_KIND_DATASEC || k == BTFX_KIND_DECL_TAG))
+		if (!t->name_off || (ess && btfx__ess_skip(btfx_kind(t))))
 			continue;
 		name = btfx_str(btf, t->name_off);
 		if (!name || !*name)
@@ -98,7 +101,7 @@ static int table_build(struct btfx *btf, struct table *tab, bool ess)
 	return 0;
 }
 
-static int names_build(struct btfx *btf, bool ess)
+int btfx__names_build(struct btfx *btf, bool ess)
 {
 	struct table *tab;
 
@@ -129,7 +132,7 @@ static size_t lookup_own(const struct btfx *cbtf, const char *name, size_t len, 
 	uint32_t h, i;
 	size_t start = found;
 
-	if (names_build(btf, ess)) {
+	if (btfx__names_build(btf, ess)) {
 		/* no memory for the index: same answer by a linear scan */
 		for (uint32_t id = btf->start_id; id < btf->start_id + btf->nr_types; id++) {
 			const struct btfx_type *ty = btfx__type(btf, id);
@@ -137,8 +140,7 @@ static size_t lookup_own(const struct btfx *cbtf, const char *name, size_t len, 
 			unsigned k = btfx_kind(ty);
 			if (!s || !*s || (kind && k != kind))
 				continue;
-			if (ess && (k == BTFX_KIND_FUNC || k == BTFX_KIND_VAR || k == BTFX_KIND_DATASEC ||
-				    k == BTFX_KIND_DECL_TAG))
+			if (ess && btfx__ess_skip(k))
 				continue;
 			if (ess ? (btfx_essential_name_len(s) != len || memcmp(s, name, len)) : (strncmp(s, name, len) || s[len]))
 				continue;
@@ -267,26 +269,49 @@ BTFX_API int64_t btfx_resolve_size(const struct btfx *btf, uint32_t id)
 	return -ELOOP;
 }
 
-static int align_of(const struct btfx *btf, uint32_t id, int depth)
+/*
+ * Alignment: the largest alignment of the scalars and pointers reachable
+ * through members, arrays and modifiers, or -EINVAL when one of them has
+ * none (void, fwd, function) or a path from id is longer than MAX_CHAIN.
+ *
+ * Walking every path is exponential when types are shared: a struct that
+ * embeds the next one twice, 64 levels deep, has 2^64 paths (fuzz finding
+ * F11).  A kernel's largest walk (bpf_ctx_convert) takes about 5,000
+ * steps; a walk that takes more than ALIGN_FAST_STEPS starts over
+ * memoized: each type is visited once and keeps its alignment and its
+ * height (the longest path below it, which the depth limit needs), so the
+ * answer is the same.
+ */
+#ifndef ALIGN_FAST_STEPS
+#define ALIGN_FAST_STEPS 16384
+#endif
+#define ALIGN_GAVE_UP (-EAGAIN) /* internal: the path walk took too many steps */
+
+static int leaf_align(const struct btfx_type *t)
+{
+	return btfx_kind(t) == BTFX_KIND_PTR ? 8 : t->size < 8 ? (int)(t->size ? t->size : 1) : 8;
+}
+
+static int align_walk(const struct btfx *btf, uint32_t id, int depth, unsigned *steps)
 {
 	const struct btfx_type *t = btfx_type_by_id(btf, id);
 	int a = 1;
 
+	if (++*steps > ALIGN_FAST_STEPS)
+		return ALIGN_GAVE_UP;
 	if (!t || id == 0 || depth > MAX_CHAIN)
 		return -EINVAL;
 	switch (btfx_kind(t)) {
-	case BTFX_KIND_INT: case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64: case BTFX_KIND_FLOAT:
-		return t->size < 8 ? (int)(t->size ? t->size : 1) : 8;
-	case BTFX_KIND_PTR:
-		return 8;
+	case BTFX_KIND_INT: case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64: case BTFX_KIND_FLOAT: case BTFX_KIND_PTR:
+		return leaf_align(t);
 	case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST: case BTFX_KIND_RESTRICT:
 	case BTFX_KIND_TYPE_TAG:
-		return align_of(btf, t->type, depth + 1);
+		return align_walk(btf, t->type, depth + 1, steps);
 	case BTFX_KIND_ARRAY:
-		return align_of(btf, btfx_array(t)->type, depth + 1);
+		return align_walk(btf, btfx_array(t)->type, depth + 1, steps);
 	case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: {
 		for (uint32_t i = 0; i < btfx_vlen(t); i++) {
-			int ma = align_of(btf, btfx_members(t)[i].type, depth + 1);
+			int ma = align_walk(btf, btfx_members(t)[i].type, depth + 1, steps);
 			if (ma < 0)
 				return ma;
 			if (ma > a)
@@ -299,9 +324,71 @@ static int align_of(const struct btfx *btf, uint32_t id, int depth)
 	}
 }
 
+/* memo[id]: 0 not visited, ALIGN_BUSY on the walk's stack, else
+ * height << 4 | alignment (alignment 1..8, height 0..MAX_CHAIN) */
+#define ALIGN_BUSY 0xffffu
+
+static int align_memo(const struct btfx *btf, uint16_t *memo, uint32_t id, int depth, int *height)
+{
+	const struct btfx_type *t = btfx_type_by_id(btf, id);
+	int a = 1, h = 0, ch;
+
+	if (!t || id == 0 || depth > MAX_CHAIN)
+		return -EINVAL;
+	if (memo[id] == ALIGN_BUSY)
+		return -EINVAL; /* a loop (unvalidated BTF): paths of any length */
+	if (memo[id]) {
+		*height = memo[id] >> 4;
+		return depth + *height > MAX_CHAIN ? -EINVAL : memo[id] & 15;
+	}
+	switch (btfx_kind(t)) {
+	case BTFX_KIND_INT: case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64: case BTFX_KIND_FLOAT: case BTFX_KIND_PTR:
+		a = leaf_align(t);
+		break;
+	case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST: case BTFX_KIND_RESTRICT:
+	case BTFX_KIND_TYPE_TAG: case BTFX_KIND_ARRAY:
+		memo[id] = ALIGN_BUSY;
+		a = align_memo(btf, memo, btfx_kind(t) == BTFX_KIND_ARRAY ? btfx_array(t)->type : t->type, depth + 1,
+			       &ch);
+		if (a < 0)
+			return a;
+		h = ch + 1;
+		break;
+	case BTFX_KIND_STRUCT: case BTFX_KIND_UNION:
+		memo[id] = ALIGN_BUSY;
+		for (uint32_t i = 0; i < btfx_vlen(t); i++) {
+			int ma = align_memo(btf, memo, btfx_members(t)[i].type, depth + 1, &ch);
+			if (ma < 0)
+				return ma;
+			if (ma > a)
+				a = ma;
+			if (ch + 1 > h)
+				h = ch + 1;
+		}
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* every path below id was walked from this depth: h is exact */
+	memo[id] = (uint16_t)((unsigned)h << 4 | (unsigned)a);
+	*height = h;
+	return a;
+}
+
 BTFX_API int btfx_align(const struct btfx *btf, uint32_t id)
 {
-	return align_of(btf, id, 0);
+	unsigned steps = 0;
+	uint16_t *memo;
+	int a = align_walk(btf, id, 0, &steps), h;
+
+	if (a != ALIGN_GAVE_UP)
+		return a;
+	memo = calloc(btfx_type_cnt(btf), sizeof(*memo));
+	if (!memo)
+		return -ENOMEM;
+	a = align_memo(btf, memo, id, 0, &h);
+	free(memo);
+	return a;
 }
 
 /* ------------------------------------------------------------------ */

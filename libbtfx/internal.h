@@ -46,6 +46,7 @@ struct btfx {
 
 	uint32_t start_id;        /* first own id (1 for non-split) */
 	uint32_t nr_types;        /* own types */
+	uint32_t n_named, n_named_ess; /* own types with a name_off; those besides without BTFX_ESS_SKIP kinds */
 	uint32_t start_str_off;   /* first own string offset */
 	uint32_t *type_offs;
 	uint8_t *kinds;           /* btfx_kind() per own type (same allocation as type_offs) */
@@ -93,4 +94,17 @@ BTFX_HIDDEN void btfx__names_free(struct btfx_name_index *ni);
 #define BTFX_OPTS_GET(opts, field, def) \
 	((opts) && (opts)->sz >= offsetof(struct btfx_open_opts, field) + sizeof((opts)->field) ? \
 	 (opts)->field : (def))
+/* btfx_check_refs(); with_path false leaves the file name to the caller's prefix */
+int btfx__check_refs(const struct btfx *btf, struct btfx_error *err, bool with_path);
+
+/* Build the name (ess=false) or essential-name index now; 0 or -ENOMEM. */
+int btfx__names_build(struct btfx *btf, bool ess);
+
+/* kinds CO-RE never relocates: kept out of the essential-name index */
+#define BTFX_ESS_SKIP_MASK ((1u << BTFX_KIND_FUNC) | (1u << BTFX_KIND_VAR) | (1u << BTFX_KIND_DATASEC) | (1u << BTFX_KIND_DECL_TAG))
+static inline bool btfx__ess_skip(unsigned k)
+{
+	return k < 32 && ((BTFX_ESS_SKIP_MASK >> k) & 1);
+}
+
 #endif

@@ -1580,7 +1580,7 @@ struct btfx_vjob *btfx__validate_start(const struct btfx *btf)
 {
 	struct btfx_vjob *j;
 
-	if ((btf->flags & BTFX_F_NO_VALIDATE) || btf->hdr.type_len < PARALLEL_MIN_TYPE_BYTES)
+	if ((btf->flags & (BTFX_F_NO_VALIDATE | BTFX_F_REFS_ONLY)) || btf->hdr.type_len < PARALLEL_MIN_TYPE_BYTES)
 		return NULL;
 	j = calloc(1, sizeof(*j));
 	if (!j)

@@ -184,6 +184,13 @@ enum btfx_open_flags {
 	BTFX_F_NO_VALIDATE = 1u << 1,
 	/* Never take /sys/kernel/btf/vmlinux as base automatically. */
 	BTFX_F_NO_AUTO_BASE = 1u << 2,
+	/* Validate at libbpf's level only (btfx_check_refs), not with the
+	 * kernel's rules: for BTF that is read, never loaded (CO-RE targets).
+	 * Ignored with BTFX_F_NO_VALIDATE. */
+	BTFX_F_REFS_ONLY = 1u << 3,
+	/* Build the essential-name index (btfx_find_essential) while opening,
+	 * on a second thread beside validation when the BTF is large. */
+	BTFX_F_INDEX_ESSENTIAL = 1u << 4,
 };
 
 struct btfx_open_opts {
@@ -243,7 +250,10 @@ BTFX_API size_t btfx_find_essential(const struct btfx *btf, const char *ess_name
 BTFX_API uint32_t btfx_skip_mods(const struct btfx *btf, uint32_t id, bool td);
 /* Resolved size in bytes, or -EINVAL for types without size. */
 BTFX_API int64_t btfx_resolve_size(const struct btfx *btf, uint32_t id);
-/* Natural alignment in bytes (as a C compiler would), or -EINVAL. */
+/* Natural alignment in bytes (as a C compiler would), or -EINVAL (no
+ * alignment, malformed, or nested deeper than 64); -ENOMEM when a
+ * pathological BTF (shared types nested thousands of paths deep) needs
+ * memory for the walk and there is none. */
 BTFX_API int btfx_align(const struct btfx *btf, uint32_t id);
 
 /* Iterate over the type ids a type references (member, param, target,

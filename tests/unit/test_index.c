@@ -258,6 +258,79 @@ static void test_find_essential(void **state)
 	obj_free(&o);
 }
 
+/*
+ * BTFX_F_REFS_ONLY | BTFX_F_INDEX_ESSENTIAL: the essential index built at
+ * open (on a second thread: more than 20000 types) answers as the lazily
+ * built one; libbpf-level checks reject a dangling member with one file
+ * name in the message, and accept what only kernel rules reject.
+ */
+static void test_refs_only_index(void **state)
+{
+	struct btfx_open_opts eager = { .sz = sizeof(eager), .flags = BTFX_F_REFS_ONLY | BTFX_F_INDEX_ESSENTIAL };
+	struct bb *b = bb_new();
+	struct btfx_error err;
+	uint8_t *blob;
+	size_t size;
+	struct obj lazy, fast;
+	char name[64];
+
+	(void)state;
+	bb_int(b, "int", 4, BTFX_INT_SIGNED, 0, 32); /* 1 */
+	for (int i = 0; i < 12000; i++) {
+		snprintf(name, sizeof(name), "s%d%s", i % 7000, i % 3 ? "" : "___flv");
+		bb_struct(b, name, 4);
+		bb_member(b, "a", 1, 0);
+		snprintf(name, sizeof(name), "f%d", i);
+		bb_func(b, name, bb_proto(b, 1), 1);
+	}
+	blob = bb_emit_simple(b, &size);
+	lazy.btf = btfx_parse(blob, size, "test", false, NULL, &err);
+	assert_non_null(lazy.btf);
+	fast.btf = btfx_parse(blob, size, "test", false, &eager, &err);
+	assert_non_null(fast.btf);
+	assert_true(btfx_type_cnt(fast.btf) > 20000);
+	for (int i = 0; i < 7000; i += 97) {
+		uint32_t a[8], c[8];
+		size_t na, nc;
+		snprintf(name, sizeof(name), "s%d", i);
+		na = btfx_find_essential(lazy.btf, name, strlen(name), a, 8);
+		nc = btfx_find_essential(fast.btf, name, strlen(name), c, 8);
+		assert_int_equal(na, nc);
+		assert_true(na >= 1);
+		assert_memory_equal(a, c, (na < 8 ? na : 8) * sizeof(a[0]));
+	}
+	/* FUNCs stay out of the essential index */
+	assert_int_equal(btfx_find_essential(fast.btf, "f5", 2, (uint32_t[1]){ 0 }, 1), 0);
+	assert_int_not_equal(btfx_find(fast.btf, "f5", BTFX_KIND_FUNC), 0);
+	btfx_free(lazy.btf);
+	btfx_free(fast.btf);
+	free(blob);
+
+	/* a member pointing past the last type: one "test: " prefix, the id and the problem */
+	b = bb_new();
+	bb_int(b, "int", 4, BTFX_INT_SIGNED, 0, 32);
+	bb_struct(b, "s", 4);
+	bb_member(b, "a", 77, 0);
+	blob = bb_emit_simple(b, &size);
+	bb_free(b);
+	assert_null(btfx_parse(blob, size, "test", false, &eager, &err));
+	assert_string_equal(err.msg, "test: [2] STRUCT: member with an invalid type id or name offset (0)");
+	free(blob);
+
+	/* kernel rules reject a member past the struct's size; libbpf-level checks do not */
+	b = bb_new();
+	bb_int(b, "int", 4, BTFX_INT_SIGNED, 0, 32);
+	bb_struct(b, "s", 4);
+	bb_member(b, "a", 1, 64);
+	blob = bb_emit_simple(b, &size);
+	bb_free(b);
+	assert_null(btfx_parse(blob, size, "test", false, NULL, &err));
+	fast.btf = btfx_parse(blob, size, "test", false, &eager, &err);
+	assert_non_null(fast.btf);
+	btfx_free(fast.btf);
+	free(blob);
+}
+
 /* ---------------------------------------------------------------- size / align */
 
 /* [1] int, [2] char, [3] long, [4] ptr->1, [5] int[4], [6] int[3][5] (array of [7]),
@@ -383,6 +456,63 @@ static void test_align(void **state)
 	assert_int_equal(btfx_align(o.btf, 15), -EINVAL);
 	assert_int_equal(btfx_align(o.btf, 16), -EINVAL);
 	assert_int_equal(btfx_align(o.btf, 26), -EINVAL);
+	obj_free(&o);
+}
+
+/*
+ * F11: structs that each embed the previous one twice have 2^depth member
+ * paths.  btfx_align must answer at once, as a walk of every path would:
+ * the largest alignment below, -EINVAL past 64 levels or when one leaf has
+ * no alignment.
+ */
+static void test_align_shared_dag(void **state)
+{
+	struct btfx_open_opts opts = { .sz = sizeof(opts), .flags = BTFX_F_NO_VALIDATE };
+	struct bb *b = bb_new();
+	uint32_t s[72], fwd, bad[3], ptr, td, cst;
+	struct obj o;
+
+	(void)state;
+	bb_int(b, "short", 2, BTFX_INT_SIGNED, 0, 16); /* [1] */
+	s[0] = bb_struct(b, "s0", 2);
+	bb_member(b, "a", 1, 0);
+	for (int i = 1; i < 72; i++) {
+		char name[8];
+		snprintf(name, sizeof(name), "s%d", i);
+		s[i] = bb_struct(b, name, 4);
+		bb_member(b, "x", s[i - 1], 0);
+		bb_member(b, "y", s[i - 1], 0);
+	}
+	fwd = bb_fwd(b, "f", false);
+	ptr = bb_ptr(b, 0);
+	bad[0] = bb_struct(b, "bad0", 4); /* the deep DAG, then a fwd by value */
+	bb_member(b, "x", s[40], 0);
+	bb_member(b, "f", fwd, 0);
+	bad[1] = bb_struct(b, "bad1", 4); /* a fwd at the bottom, under the DAG */
+	bb_member(b, "f", fwd, 0);
+	bad[2] = bb_struct(b, "with_ptr", 8);
+	bb_member(b, "x", s[50], 0);
+	bb_member(b, "p", ptr, 0);
+	bb_member(b, "y", s[50], 0);
+	td = bb_typedef(b, "t63", s[63]);
+	cst = bb_const(b, s[62]);
+	{
+		uint32_t top = bb_struct(b, "top", 4); /* bad1 shared at every level */
+		for (int i = 30; i < 40; i++)
+			bb_member(b, "x", s[i], 0);
+		bb_member(b, "b", bad[1], 0);
+		o = parse_free(b, &opts);
+		assert_int_equal(btfx_align(o.btf, top), -EINVAL);
+	}
+	assert_int_equal(btfx_align(o.btf, s[0]), 2);
+	assert_int_equal(btfx_align(o.btf, s[40]), 2);
+	assert_int_equal(btfx_align(o.btf, s[63]), 2);       /* 64 levels down to the int */
+	assert_int_equal(btfx_align(o.btf, s[64]), -EINVAL); /* 65 */
+	assert_int_equal(btfx_align(o.btf, s[71]), -EINVAL);
+	assert_int_equal(btfx_align(o.btf, td), -EINVAL);    /* the typedef is one more level */
+	assert_int_equal(btfx_align(o.btf, cst), 2);
+	assert_int_equal(btfx_align(o.btf, bad[0]), -EINVAL);
+	assert_int_equal(btfx_align(o.btf, bad[2]), 8);
 	obj_free(&o);
 }
 
@@ -761,9 +891,11 @@ int main(void)
 		cmocka_unit_test(test_find_all_duplicates),
 		cmocka_unit_test(test_essential_name_len),
 		cmocka_unit_test(test_find_essential),
+		cmocka_unit_test(test_refs_only_index),
 		cmocka_unit_test(test_resolve_size),
 		cmocka_unit_test(test_resolve_size_unvalidated),
 		cmocka_unit_test(test_align),
+		cmocka_unit_test(test_align_shared_dag),
 		cmocka_unit_test(test_skip_mods),
 		cmocka_unit_test(test_type_refs),
 		cmocka_unit_test(test_referrers),
