@@ -51,7 +51,7 @@ static inline void reserve(struct out *o, size_t n)
 		out_flush(o);
 }
 
-void out_bytes(struct out *o, const char *s, size_t n)
+void out_bytes_slow(struct out *o, const char *s, size_t n)
 {
 	if (!o->buf)
 		return;
@@ -88,16 +88,9 @@ void out_char(struct out *o, char c)
 	o->buf[o->len++] = c;
 }
 
-void out_u64(struct out *o, uint64_t v)
+void out_u64_slow(struct out *o, uint64_t v)
 {
-	char tmp[24];
-	int i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	out_bytes(o, tmp + i, sizeof(tmp) - (size_t)i);
+	out_u64(o, v);
 }
 
 void out_s64(struct out *o, int64_t v)
@@ -165,7 +158,21 @@ void out_json_str(struct out *o, const char *str)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 
-	out_char(o, '"');
+	/* fast path: printable ASCII copied straight into the buffer */
+	if (o->buf && o->cap - o->len >= 2) {
+		char *d = o->buf + o->len, *end = o->buf + o->cap - 1;
+		*d++ = '"';
+		while (d < end && *s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
+			*d++ = (char)*s++;
+		if (!*s) { /* d <= end: room for the quote */
+			*d++ = '"';
+			o->len = (size_t)(d - o->buf);
+			return;
+		}
+		o->len = (size_t)(d - o->buf);
+	} else {
+		out_char(o, '"');
+	}
 	while (*s) {
 		const unsigned char *run = s;
 		while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
