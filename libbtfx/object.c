@@ -38,6 +38,7 @@ struct btfx_obj {
 	size_t nfuncs;
 	struct btfx_line_info *lines;
 	size_t nlines;
+	uint32_t *line_order; /* indexes of lines[] by (sec, insn_off, index), for btfx_obj_line_at */
 	struct btfx_core_relo_rec *relos;
 	size_t nrelos;
 	char **names; /* owned section/symbol names */
@@ -346,6 +347,30 @@ static int ext_records(struct btfx_obj *obj, int which, const uint8_t *data, uin
 	return 0;
 }
 
+static int cmp_line(const void *a, const void *b, void *lines)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	const struct btfx_line_info *p = (const struct btfx_line_info *)lines + x,
+				    *q = (const struct btfx_line_info *)lines + y;
+
+	if (p->sec != q->sec)
+		return p->sec < q->sec ? -1 : 1;
+	if (p->insn_off != q->insn_off)
+		return p->insn_off < q->insn_off ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int order_lines(struct btfx_obj *obj, struct btfx_error *err)
+{
+	obj->line_order = malloc(obj->nlines * sizeof(*obj->line_order));
+	if (!obj->line_order)
+		return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+	for (size_t i = 0; i < obj->nlines; i++)
+		obj->line_order[i] = (uint32_t)i;
+	qsort_r(obj->line_order, obj->nlines, sizeof(*obj->line_order), cmp_line, obj->lines);
+	return 0;
+}
+
 static int parse_ext(struct btfx_obj *obj, const uint8_t *d, size_t size, int64_t file_off, struct btfx_error *err)
 {
 	uint16_t magic;
@@ -418,6 +443,7 @@ static int load_elf(struct btfx_obj *obj, struct btfx_error *err)
 	const uint8_t *btf_data = NULL, *ext_data = NULL;
 	size_t btf_size = 0, ext_size = 0;
 	int64_t ext_off = 0;
+	size_t btf_idx = 0, ext_idx = 0;
 	Elf_Scn *symscn = NULL;
 	GElf_Shdr symsh = { 0 };
 	int e = 0;
@@ -467,11 +493,19 @@ static int load_elf(struct btfx_obj *obj, struct btfx_error *err)
 				e = oerr(obj, err, BTFX_E_ELF, -1, "section %s has no data (SHT_NOBITS)", name);
 				goto out;
 			}
+			/* which one would the loader and the relocator use?  (libbpf: the last) */
+			if (name[4] ? ext_idx : btf_idx) {
+				e = oerr(obj, err, BTFX_E_ELF, (int64_t)sh.sh_offset, "two %s sections (#%zu and #%zu)", name,
+					 name[4] ? ext_idx : btf_idx, idx);
+				goto out;
+			}
 			if (name[4]) {
+				ext_idx = idx;
 				ext_data = obj->data + sh.sh_offset;
 				ext_size = sh.sh_size;
 				ext_off = (int64_t)sh.sh_offset;
 			} else {
+				btf_idx = idx;
 				btf_data = obj->data + sh.sh_offset;
 				btf_size = sh.sh_size;
 			}
@@ -592,6 +626,8 @@ static int load_elf(struct btfx_obj *obj, struct btfx_error *err)
 	}
 	if (ext_data)
 		e = parse_ext(obj, ext_data, ext_size, ext_off, err);
+	if (!e && obj->nlines)
+		e = order_lines(obj, err);
 out:
 	elf_end(elf);
 	return e;
@@ -632,6 +668,7 @@ BTFX_API void btfx_obj_free(struct btfx_obj *obj)
 	free(obj->progs);
 	free(obj->funcs);
 	free(obj->lines);
+	free(obj->line_order);
 	free(obj->relos);
 	for (size_t i = 0; i < obj->nnames; i++)
 		free(obj->names[i]);
@@ -689,16 +726,26 @@ BTFX_API const struct btfx_obj_prog *btfx_obj_prog_at(const struct btfx_obj *obj
 	return best;
 }
 
+/* The line record for an instruction: the last (in record order) of those
+ * with the greatest insn_off at or before it, in its section; binary search
+ * over line_order. */
 BTFX_API const struct btfx_line_info *btfx_obj_line_at(const struct btfx_obj *obj, uint32_t sec, uint32_t insn_off)
 {
-	const struct btfx_line_info *best = NULL;
+	size_t lo = 0, hi = obj->nlines; /* first index whose line is after (sec, insn_off) */
+	const struct btfx_line_info *l;
 
-	for (size_t i = 0; i < obj->nlines; i++) {
-		const struct btfx_line_info *l = &obj->lines[i];
-		if (l->sec == sec && l->insn_off <= insn_off && (!best || l->insn_off >= best->insn_off))
-			best = l;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		l = &obj->lines[obj->line_order[mid]];
+		if (l->sec < sec || (l->sec == sec && l->insn_off <= insn_off))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return best;
+	if (!lo)
+		return NULL;
+	l = &obj->lines[obj->line_order[lo - 1]];
+	return l->sec == sec ? l : NULL;
 }
 
 BTFX_API const void *btfx_obj_file_data(const struct btfx_obj *obj, size_t *size)
