@@ -213,56 +213,115 @@ BTFX_API int btfx_core_parse_spec(const struct btfx *btf, uint32_t type_id, cons
 #undef FAIL
 }
 
-#define APPEND(...) do { \
-	int n_ = snprintf(buf + (len < (int)sz ? len : (int)sz), len < (int)sz ? sz - (size_t)len : 0, __VA_ARGS__); \
-	if (n_ > 0) len += n_; } while (0)
+/*
+ * A small string builder for spec texts (formatted for every candidate of
+ * every relocation, so without printf): like snprintf, the length counts
+ * what did not fit, and buf stays NUL-terminated.
+ */
+struct sbuf {
+	char *buf;
+	size_t sz;
+	int len;
+};
+
+static void sb_mem(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len >= 0 && (size_t)b->len + 1 < b->sz) {
+		size_t room = b->sz - 1 - (size_t)b->len, k = n < room ? n : room;
+		memcpy(b->buf + b->len, s, k);
+		b->buf[(size_t)b->len + k] = 0;
+	}
+	b->len += (int)n;
+}
+
+static void sb_str(struct sbuf *b, const char *s) { sb_mem(b, s, strlen(s)); }
+
+static void sb_u64(struct sbuf *b, uint64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	sb_mem(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+static void sb_s64(struct sbuf *b, int64_t v)
+{
+	if (v < 0) {
+		sb_mem(b, "-", 1);
+		sb_u64(b, (uint64_t)0 - (uint64_t)v);
+	} else {
+		sb_u64(b, (uint64_t)v);
+	}
+}
 
 BTFX_API int btfx_core_format_spec(char *buf, size_t sz, const struct btfx_core_spec *spec)
 {
 	const struct btfx_type *t = tby(spec->btf, spec->root_type_id);
 	const char *s = t ? name_of(spec->btf, t->name_off) : "";
-	int len = 0;
+	struct sbuf b = { buf, sz, 0 };
 
 	if (sz)
 		buf[0] = 0;
-	APPEND("<%s> [%u] %s %s", btfx_core_kind_str(spec->kind), spec->root_type_id,
-	       t ? lower_kind(btfx_kind(t)) : "unknown", *s ? s : "<anon>");
+	sb_mem(&b, "<", 1);
+	sb_str(&b, btfx_core_kind_str(spec->kind));
+	sb_mem(&b, "> [", 3);
+	sb_u64(&b, spec->root_type_id);
+	sb_mem(&b, "] ", 2);
+	sb_str(&b, t ? lower_kind(btfx_kind(t)) : "unknown");
+	sb_mem(&b, " ", 1);
+	sb_str(&b, *s ? s : "<anon>");
 	if (is_type_based(spec->kind))
-		return len;
+		return b.len;
 	if (is_enumval_based(spec->kind)) {
 		t = skip(spec->btf, spec->root_type_id, NULL);
 		if (t && btfx_kind(t) == BTFX_KIND_ENUM) {
 			const struct btfx_enum *e = btfx_enums(t) + spec->raw_spec[0];
+			sb_mem(&b, "::", 2);
+			sb_str(&b, name_of(spec->btf, e->name_off));
+			sb_mem(&b, " = ", 3);
 			if (btfx_kflag(t))
-				APPEND("::%s = %d", name_of(spec->btf, e->name_off), e->val);
+				sb_s64(&b, e->val);
 			else
-				APPEND("::%s = %u", name_of(spec->btf, e->name_off), (uint32_t)e->val);
+				sb_u64(&b, (uint32_t)e->val);
 		} else if (t) {
 			const struct btfx_enum64 *e = btfx_enums64(t) + spec->raw_spec[0];
+			sb_mem(&b, "::", 2);
+			sb_str(&b, name_of(spec->btf, e->name_off));
+			sb_mem(&b, " = ", 3);
 			if (btfx_kflag(t))
-				APPEND("::%s = %lld", name_of(spec->btf, e->name_off), (long long)btfx_enum64_value(e));
+				sb_s64(&b, (int64_t)btfx_enum64_value(e));
 			else
-				APPEND("::%s = %llu", name_of(spec->btf, e->name_off),
-				       (unsigned long long)btfx_enum64_value(e));
+				sb_u64(&b, btfx_enum64_value(e));
 		}
-		return len;
+		return b.len;
 	}
 	for (int i = 0; i < spec->len; i++) {
-		if (spec->spec[i].name)
-			APPEND(".%s", spec->spec[i].name);
-		else if (i > 0 || spec->spec[i].idx > 0)
-			APPEND("[%u]", spec->spec[i].idx);
+		if (spec->spec[i].name) {
+			sb_mem(&b, ".", 1);
+			sb_str(&b, spec->spec[i].name);
+		} else if (i > 0 || spec->spec[i].idx > 0) {
+			sb_mem(&b, "[", 1);
+			sb_u64(&b, spec->spec[i].idx);
+			sb_mem(&b, "]", 1);
+		}
 	}
-	APPEND(" (");
-	for (int i = 0; i < spec->raw_len; i++)
-		APPEND("%s%d", i == 0 ? "" : ":", spec->raw_spec[i]);
-	if (spec->bit_offset % 8)
-		APPEND(" @ offset %u.%u)", spec->bit_offset / 8, spec->bit_offset % 8);
-	else
-		APPEND(" @ offset %u)", spec->bit_offset / 8);
-	return len;
+	sb_mem(&b, " (", 2);
+	for (int i = 0; i < spec->raw_len; i++) {
+		if (i)
+			sb_mem(&b, ":", 1);
+		sb_s64(&b, spec->raw_spec[i]);
+	}
+	sb_mem(&b, " @ offset ", 10);
+	sb_u64(&b, spec->bit_offset / 8);
+	if (spec->bit_offset % 8) {
+		sb_mem(&b, ".", 1);
+		sb_u64(&b, spec->bit_offset % 8);
+	}
+	sb_mem(&b, ")", 1);
+	return b.len;
 }
-#undef APPEND
 
 /* ------------------------------------------------------------------ */
 /* Compatibility and matching                                           */
@@ -507,19 +566,108 @@ static int types_match(const struct btfx *lb, uint32_t lid, const struct btfx *t
 	}
 }
 
-/* bpf_core_match_member: returns 1 found, 0 not found, <0 error. */
+/*
+ * Anonymous members searched in full without finding the field, during one
+ * search (one accessor on one candidate).  A hostile target can share an
+ * anonymous type between many anonymous members (a DAG), which libbpf
+ * searches once per path: exponentially (F14).  Searching it again would
+ * find nothing again and only replay its effects, recorded here: how deep
+ * its anonymous members go below it (-1: no member loop), so that a search
+ * starting deeper still stops with -E2BIG at BTFX_CORE_SPEC_MAX_LEN as
+ * libbpf's does, and whether it met a non-composite anonymous member (the
+ * miss it leaves).  A search that met an incompatible field of the name is
+ * never recorded: it leaves that field's index in the raw spec (as libbpf
+ * does), which can happen at most BTFX_CORE_SPEC_MAX_LEN times per search.
+ * Loops (unvalidated BTF) end with -E2BIG at that depth.  So the results
+ * equal libbpf's, and the work is polynomial.
+ */
+struct anon_done {
+	uint32_t id; /* 0: free slot */
+	int8_t height;
+	bool not_composite;
+};
+
+struct member_search {
+	struct anon_done *tab; /* open addressing, cap a power of 2; NULL until needed */
+	uint32_t cap, n;
+	unsigned incompat, not_composite; /* events so far */
+	struct anon_done small[32];
+};
+
+static struct anon_done *anon_slot(const struct member_search *ms, uint32_t id)
+{
+	uint32_t mask = ms->cap - 1, h = (id * 2654435761u) & mask;
+
+	while (ms->tab[h].id && ms->tab[h].id != id)
+		h = (h + 1) & mask;
+	return &ms->tab[h];
+}
+
+static const struct anon_done *anon_find(const struct member_search *ms, uint32_t id)
+{
+	const struct anon_done *d;
+
+	if (!ms->tab)
+		return NULL;
+	d = anon_slot(ms, id);
+	return d->id ? d : NULL;
+}
+
+static int anon_add(struct member_search *ms, uint32_t id, int height, bool not_composite)
+{
+	if (!ms->tab) {
+		memset(ms->small, 0, sizeof(ms->small));
+		ms->tab = ms->small;
+		ms->cap = sizeof(ms->small) / sizeof(ms->small[0]);
+	}
+	if (2 * (ms->n + 1) > ms->cap) {
+		struct anon_done *old = ms->tab, *tab = calloc(2 * (size_t)ms->cap, sizeof(*tab));
+		uint32_t ocap = ms->cap;
+		if (!tab)
+			return -ENOMEM;
+		ms->tab = tab;
+		ms->cap *= 2;
+		for (uint32_t i = 0; i < ocap; i++)
+			if (old[i].id)
+				*anon_slot(ms, old[i].id) = old[i];
+		if (old != ms->small)
+			free(old);
+	}
+	*anon_slot(ms, id) = (struct anon_done){ id, (int8_t)height, not_composite };
+	ms->n++;
+	return 0;
+}
+
+/*
+ * bpf_core_match_member: returns 1 found, 0 not found, <0 error.  *height:
+ * how deep the member loops went below tid (-1: none).
+ */
 static int match_member(const struct btfx *lb, const struct btfx_core_accessor *lacc, const struct btfx *tb,
 			uint32_t tid, struct btfx_core_spec *spec, uint32_t *next_tid, enum btfx_core_miss *miss,
-			int depth)
+			int depth, struct member_search *ms, int *height)
 {
 	const struct btfx_type *tt = skip(tb, tid, &tid), *lt;
 	const struct btfx_member *lm, *m;
+	const struct anon_done *done;
 	const char *lname;
+	unsigned incompat = ms->incompat, not_composite = ms->not_composite;
+	int h = -1;
 
+	*height = -1;
 	if (!tt || depth > 64)
 		return -EINVAL;
 	if (!btfx_is_composite(tt)) {
 		*miss = BTFX_MISS_NOT_COMPOSITE;
+		ms->not_composite++;
+		return 0;
+	}
+	if (depth > 0 && (done = anon_find(ms, tid))) {
+		if (done->height >= 0 && spec->raw_len + done->height >= BTFX_CORE_SPEC_MAX_LEN)
+			return -E2BIG;
+		if (done->not_composite || *miss != BTFX_MISS_FIELD_INCOMPAT)
+			*miss = BTFX_MISS_NO_FIELD;
+		ms->not_composite += done->not_composite;
+		*height = done->height;
 		return 0;
 	}
 	lt = tby(lb, lacc->type_id);
@@ -531,13 +679,17 @@ static int match_member(const struct btfx *lb, const struct btfx_core_accessor *
 		const char *tn;
 		if (spec->raw_len == BTFX_CORE_SPEC_MAX_LEN)
 			return -E2BIG;
+		h = h < 0 ? 0 : h;
 		spec->bit_offset += boff;
 		spec->raw_spec[spec->raw_len++] = (int)i;
 		tn = name_of(tb, m[i].name_off);
 		if (!*tn) {
-			int found = match_member(lb, lacc, tb, m[i].type, spec, next_tid, miss, depth + 1);
+			int sub, found;
+			found = match_member(lb, lacc, tb, m[i].type, spec, next_tid, miss, depth + 1, ms, &sub);
 			if (found)
 				return found;
+			if (sub + 1 > h)
+				h = sub + 1;
 		} else if (!strcmp(lname, tn)) {
 			struct btfx_core_accessor *tacc = &spec->spec[spec->len++];
 			int found;
@@ -549,6 +701,7 @@ static int match_member(const struct btfx *lb, const struct btfx_core_accessor *
 			if (!found) {
 				spec->len--;
 				*miss = BTFX_MISS_FIELD_INCOMPAT;
+				ms->incompat++;
 			}
 			return found;
 		}
@@ -557,6 +710,9 @@ static int match_member(const struct btfx *lb, const struct btfx_core_accessor *
 	}
 	if (*miss == BTFX_MISS_NONE || *miss == BTFX_MISS_NOT_COMPOSITE)
 		*miss = BTFX_MISS_NO_FIELD;
+	*height = h;
+	if (depth > 0 && ms->incompat == incompat)
+		return anon_add(ms, tid, h, ms->not_composite != not_composite);
 	return 0;
 }
 
@@ -619,7 +775,13 @@ static int spec_match(const struct btfx_core_spec *ls, const struct btfx *tb, ui
 			return -EINVAL;
 		if (lacc->name) {
 			uint32_t searched = tid;
-			int m = match_member(ls->btf, lacc, tb, tid, ts, &tid, miss, 0);
+			struct member_search ms;
+			int m, height;
+			ms.tab = NULL;
+			ms.cap = ms.n = ms.incompat = ms.not_composite = 0;
+			m = match_member(ls->btf, lacc, tb, tid, ts, &tid, miss, 0, &ms, &height);
+			if (ms.tab != ms.small)
+				free(ms.tab);
 			if (m <= 0) {
 				*fail_acc = i;
 				ts->root_type_id = searched; /* reported as fail_type_id */
@@ -1322,7 +1484,17 @@ static bool similar(const char *a, const char *b)
 struct hints {
 	struct btfx_core_hint *h;
 	size_t n, cap;
+	int nest;        /* scan_members: structs/unions entered, named or not */
+	uint32_t visits; /* scan_members: members looked at */
 };
+
+/*
+ * Bounds of scan_members on a hostile target (F14): loops of anonymous
+ * members (unvalidated BTF) and types shared by many members (a DAG, one
+ * walk per path).  Real kernels need 9 levels and 2,800 members at most.
+ */
+#define SCAN_MAX_NEST BTFX_CORE_SPEC_MAX_LEN
+#define SCAN_MAX_VISITS (1u << 14)
 
 static void hint(struct hints *hs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void hint(struct hints *hs, const char *fmt, ...)
@@ -1343,9 +1515,10 @@ static void scan_members(const struct btfx *tb, uint32_t tid, const char *want, 
 {
 	const struct btfx_type *t = skip(tb, tid, &tid);
 
-	if (!t || !btfx_is_composite(t) || depth > 3 || hs->n >= hs->cap)
+	if (!t || !btfx_is_composite(t) || depth > 3 || hs->n >= hs->cap || hs->nest >= SCAN_MAX_NEST)
 		return;
-	for (uint32_t i = 0; i < btfx_vlen(t); i++) {
+	hs->nest++;
+	for (uint32_t i = 0; i < btfx_vlen(t) && hs->visits < SCAN_MAX_VISITS; i++, hs->visits++) {
 		const char *mn = name_of(tb, btfx_members(t)[i].name_off);
 		uint32_t bits = base_bits + btfx_member_bit_offset(t, i);
 		char sub[200];
@@ -1356,6 +1529,7 @@ static void scan_members(const struct btfx *tb, uint32_t tid, const char *want, 
 		snprintf(sub, sizeof(sub), "%s%s%s", path, *path && *mn ? "." : "", mn);
 		scan_members(tb, btfx_members(t)[i].type, want, sub, bits, depth + (*mn ? 1 : 0), hs, exact_only);
 	}
+	hs->nest--;
 }
 
 BTFX_API size_t btfx_core_near_misses(struct btfx_core_ctx *ctx, uint32_t type_id, const char *access, uint32_t kind,

@@ -46,12 +46,16 @@ static uint64_t rd64(const uint8_t *p, bool be)
 	return be ? (uint64_t)rd32(p, be) << 32 | rd32(p + 4, be) : (uint64_t)rd32(p + 4, be) << 32 | rd32(p, be);
 }
 
-/* Offset of the .BTF.ext section data (64-bit ELF, validated by btfx_obj_open). */
+/*
+ * Offset of the .BTF.ext section data (64-bit ELF, validated by
+ * btfx_obj_open, which also refuses two of them: F15).
+ */
 static int find_ext(const uint8_t *d, size_t size, bool be, size_t *off, size_t *len)
 {
 	uint64_t shoff;
 	uint16_t shnum, shstrndx, shentsize;
 	const uint8_t *str;
+	int found = 0;
 
 	if (size < 64)
 		return -1;
@@ -71,10 +75,10 @@ static int find_ext(const uint8_t *d, size_t size, bool be, size_t *off, size_t 
 		if (!memcmp(d + so + name, ".BTF.ext", 9) && o <= size && l <= size - o) {
 			*off = o;
 			*len = l;
-			return 0;
+			found++;
 		}
 	}
-	return -1;
+	return found == 1 ? 0 : -1;
 }
 
 BTFX_API void btfx_core_results_free(struct btfx_core_result *results, size_t n)
@@ -152,7 +156,7 @@ BTFX_API int btfx_core_relocate_obj(const struct btfx_obj *obj, const struct btf
 		for (uint32_t i = 0; i < secs[s].insn_cnt; i++)
 			put_insn(copy + secs[s].file_off + 8 * i, &insns[s][i], be);
 	if (nrelo) {
-		size_t off, len;
+		size_t off = 0, len = 0;
 		if (find_ext(copy, size, be, &off, &len) || len < 32) {
 			e = -EINVAL;
 			free(copy);

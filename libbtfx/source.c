@@ -133,7 +133,7 @@ static int elf_find_btf(const char *path, const uint8_t *data, size_t size, stru
 	Elf *elf;
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr eh;
-	size_t shstrndx;
+	size_t shstrndx, btf_idx = 0, base_idx = 0;
 	int e = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -184,11 +184,19 @@ static int elf_find_btf(const char *path, const uint8_t *data, size_t size, stru
 					 path, name, (unsigned long long)sh.sh_offset, (unsigned long long)sh.sh_size, size);
 			goto out;
 		}
+		if (is_btf ? btf_idx : base_idx) { /* which one?  (libbpf: the last) */
+			e = btfx_set_err(err, BTFX_E_ELF, EINVAL, 0, (int64_t)sh.sh_offset,
+					 "%s: two %s sections (#%zu and #%zu)", path, name, is_btf ? btf_idx : base_idx,
+					 elf_ndxscn(scn));
+			goto out;
+		}
 		if (is_btf) {
+			btf_idx = elf_ndxscn(scn);
 			out->btf = data + sh.sh_offset;
 			out->btf_size = sh.sh_size;
 			out->btf_off = (int64_t)sh.sh_offset;
 		} else {
+			base_idx = elf_ndxscn(scn);
 			out->base = data + sh.sh_offset;
 			out->base_size = sh.sh_size;
 		}

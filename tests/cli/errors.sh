@@ -172,6 +172,27 @@ EOF
 	else
 		skip elf-corrupt-btf "clang-19/llvm-objcopy-19 could not build the object"
 	fi
+	# a second .BTF or .BTF.ext section (fuzz finding F15: which one is the
+	# object's?): refused by every reader, naming the file and both section
+	# indices; `core reloc` writes nothing
+	if [[ -f $T/withbtf.o ]] && have llvm-objcopy-19 &&
+		llvm-objcopy-19 --dump-section .BTF="$T/sec.btf" --dump-section .BTF.ext="$T/sec.ext" \
+			"$T/withbtf.o" 2>/dev/null &&
+		llvm-objcopy-19 --add-section .BTF="$T/sec.btf" "$T/withbtf.o" "$T/two-btf.o" 2>/dev/null &&
+		llvm-objcopy-19 --add-section .BTF.ext="$T/sec.ext" "$T/withbtf.o" "$T/two-ext.o" 2>/dev/null; then
+		err_case elf-two-btf-sections "$T/two-btf.o: two .BTF sections (#" dump "$T/two-btf.o"
+		err_case obj-two-btf-sections "$T/two-btf.o: two .BTF sections (#" core explain "$T/two-btf.o" \
+			--target "$T/good.btf"
+		err_case obj-two-btf-ext-sections "$T/two-ext.o: two .BTF.ext sections (#" core reloc "$T/two-ext.o" \
+			--target "$T/good.btf" -o "$T/reloc.o"
+		if [[ -e $T/reloc.o ]]; then
+			nok obj-two-btf-ext-sections-no-output "core reloc wrote $T/reloc.o"
+		else
+			ok obj-two-btf-ext-sections-no-output
+		fi
+	else
+		skip elf-two-btf-sections "llvm-objcopy-19 could not build the objects"
+	fi
 else
 	skip elf-bpf-objects "clang-19 not installed"
 fi

@@ -588,6 +588,82 @@ static void test_too_deep_target(void **state)
 }
 
 /*
+ * Hostile anonymous members (fuzz finding F14).  Local: [1] int,
+ * [2] struct deep and [3] struct deep2, both {int b @0; int nope @32} size 8.
+ * Target "dag": A = 60 anonymous structs, each with two anonymous members
+ * of the next one (2^60 paths; the last holds int other), then
+ * deep {A @0; int b @32} and deep2 {A sub @0; int b @32}, size 8: libbpf
+ * searches every path of deep before it finds b (byte offset 4); so must
+ * we, but once per type.  Target "loop" (unvalidated): A = an anonymous
+ * struct whose anonymous member is itself: libbpf goes 64 levels deep into
+ * deep and fails with -E2BIG; deep2's b is found.  The near misses for
+ * "nope" walk A (through sub in deep2) and must end.
+ */
+static struct btfx *target_hostile_anon(bool loop)
+{
+	struct bb *b = bb_new();
+	uint32_t i = bb_int(b, "int", 4, ENC_SIGNED, 0, 32);
+	uint32_t cur = bb_struct(b, "", 4);
+
+	if (loop) {
+		bb_member(b, "", cur, 0);
+	} else {
+		bb_member(b, "other", i, 0);
+		for (int k = 0; k < 59; k++) {
+			uint32_t n = bb_struct(b, "", 4);
+			bb_member(b, "", cur, 0);
+			bb_member(b, "", cur, 0);
+			cur = n;
+		}
+	}
+	bb_struct(b, "deep", 8);
+	bb_member(b, "", cur, 0);
+	bb_member(b, "b", i, 32);
+	bb_struct(b, "deep2", 8);
+	bb_member(b, "sub", cur, 0);
+	bb_member(b, "b", i, 32);
+	return mk(b, loop ? "target_anon_loop" : "target_anon_dag", BTFX_F_NO_VALIDATE);
+}
+
+static void test_hostile_anonymous_members(void **state)
+{
+	(void)state;
+	for (int loop = 0; loop < 2; loop++) {
+		struct bb *lb = bb_new();
+		uint32_t i = bb_int(lb, "int", 4, ENC_SIGNED, 0, 32);
+		struct btfx_core_hint hints[4];
+		struct btfx_core_result r;
+		struct env v;
+
+		for (int k = 0; k < 2; k++) {
+			bb_struct(lb, k ? "deep2" : "deep", 8);
+			bb_member(lb, "b", i, 0);
+			bb_member(lb, "nope", i, 32);
+		}
+		env_init(&v, mk(lb, "local_deep", 0), target_hostile_anon(loop));
+		if (loop) {
+			btfx_core_calc(v.ctx, 2, "0:0", BTFX_CORE_FIELD_BYTE_OFFSET, &r);
+			if (r.status != ST_ERR || r.err != -E2BIG)
+				fail_msg("anonymous loop: status %d err %d (%s), libbpf: error -E2BIG", r.status, r.err,
+					 r.reason);
+			btfx_core_result_fini(&r);
+		} else {
+			expect(&v, 2, "0:0", BTFX_CORE_FIELD_BYTE_OFFSET, ST_OK, 4);
+			expect(&v, 2, "0:1", BTFX_CORE_FIELD_EXISTS, ST_OK, 0);
+		}
+		expect(&v, 3, "0:0", BTFX_CORE_FIELD_BYTE_OFFSET, ST_OK, 4);
+		for (uint32_t id = 2 + loop; id <= 3; id++) {
+			btfx_core_calc(v.ctx, id, "0:1", BTFX_CORE_FIELD_EXISTS, &r);
+			assert_int_equal(r.status, ST_OK);
+			assert_int_equal(r.new_val, 0);
+			assert_true(btfx_core_near_misses(v.ctx, id, "0:1", BTFX_CORE_FIELD_EXISTS, &r, hints, 4) <= 4);
+			btfx_core_result_fini(&r);
+		}
+		env_fini(&v);
+	}
+}
+
+/*
  * TYPE_MATCHES vs compatibility.
  * Local:  [1] int [2] unsigned int [3] fwd struct opq [4] ptr->[3]
  *         [5] struct m {opq *o @0; int i @64} size 16
@@ -831,6 +907,7 @@ int main(void)
 		cmocka_unit_test(test_enumvals),
 		cmocka_unit_test(test_bitfields),
 		cmocka_unit_test(test_too_deep_target),
+		cmocka_unit_test(test_hostile_anonymous_members),
 		cmocka_unit_test(test_type_matches),
 		cmocka_unit_test(test_patch),
 	};
