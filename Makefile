@@ -218,7 +218,7 @@ FUZZ_MAXLEN_diff := 16384
 FUZZ_MAXLEN_image := 16384
 FUZZ_RUN_FLAGS ?= -timeout=10 -rss_limit_mb=2560 -print_final_stats=1
 # open findings whose invariant the campaign skips (fuzz/common.h fz_ignored)
-FUZZ_IGNORE ?= F9,F11,F13,F14,F15
+FUZZ_IGNORE ?=
 
 .PHONY: fuzz fuzz-run
 fuzz: $(FUZZ_BINS)

@@ -236,9 +236,8 @@ static FZ_UNUSED void fz_check_btf(struct btfx *btf, const struct fz_check_opts 
 	size_t raw_size = 0;
 	const void *raw;
 
-	/* open findings F8 (layout) and F11 (btfx_align) are exponential in the depth of shared types */
+	/* F8 (layout) was exponential in the depth of shared types */
 	bool skip_layouts = o->layouts && fz_ignored("F8") && fz_blowup(btf, FZ_ANON_TYPES) > 100000;
-	bool skip_align = fz_ignored("F11") && fz_blowup(btf, FZ_ALL) > 1000000;
 
 	FZ_ASSERT(start >= 1 && start <= cnt, "start id %u, type count %u", start, cnt);
 	FZ_ASSERT(btfx_type_by_id(btf, 0) != NULL, "void does not resolve");
@@ -305,7 +304,7 @@ static FZ_UNUSED void fz_check_btf(struct btfx *btf, const struct fz_check_opts 
 
 		/* size, alignment, modifiers: must terminate and stay in range */
 		sz = btfx_resolve_size(btf, id);
-		al = skip_align ? 1 : btfx_align(btf, id);
+		al = btfx_align(btf, id);
 		sid = btfx_skip_mods(btf, id, true);
 		FZ_ASSERT(sid < cnt || !o->validated, "[%u] skip_mods -> %u out of range", id, sid);
 		sid = btfx_skip_mods(btf, id, false);
@@ -480,16 +479,6 @@ static FZ_UNUSED void fz_relocate(const struct btfx_obj *obj, const struct btfx 
 	void *elf = NULL;
 	int e;
 
-	/* F14: member matching and near-miss hints recurse through unnamed
-	 * members once per path (forever on loops) */
-	bool skip = fz_ignored("F14") && target && fz_blowup(target, FZ_UNNAMED) > 10000;
-
-	for (size_t m = 0; m < nmods && fz_ignored("F14"); m++)
-		skip |= fz_blowup(mods[m], FZ_UNNAMED) > 10000;
-	if (skip) {
-		btfx_core_ctx_free(ctx);
-		return;
-	}
 	FZ_ASSERT(ctx != NULL, "btfx_core_ctx_new failed");
 	for (size_t i = 0; i < nrelos; i++) {
 		struct btfx_core_result r;
@@ -528,14 +517,10 @@ static FZ_UNUSED void fz_relocate(const struct btfx_obj *obj, const struct btfx 
 		btfx_obj_file_data(obj, &fsize);
 		FZ_ASSERT(esize == fsize, "relocated ELF %zu bytes, object %zu", esize, fsize);
 		again = btfx_obj_open(fz_file(elf, esize), &err);
-		FZ_ASSERT(again != NULL || fz_ignored("F15"), "the relocated object does not reopen: %s", err.msg);
-		/* F15: with two sections named .BTF.ext the wrong one was cleared */
-		if (again) {
-			btfx_obj_core_relos(again, &nrelos);
-			FZ_ASSERT(nrelos == 0 || fz_ignored("F15"), "the relocated object still has %zu CO-RE relocations",
-				  nrelos);
-			btfx_obj_free(again);
-		}
+		FZ_ASSERT(again != NULL, "the relocated object does not reopen: %s", err.msg);
+		btfx_obj_core_relos(again, &nrelos);
+		FZ_ASSERT(nrelos == 0, "the relocated object still has %zu CO-RE relocations", nrelos);
+		btfx_obj_free(again);
 	} else {
 		FZ_ASSERT(elf == NULL, "relocate_obj failed (%d) but returned an ELF", e);
 	}

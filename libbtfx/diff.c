@@ -130,6 +130,9 @@ struct dctx {
 	size_t cap;
 	size_t seq;
 	bool oom;
+	/* flattening budget, in bytes of fields and paths (see flat_budget) */
+	uint64_t flat_used, flat_max;
+	const char *too_big; /* the type that went over it */
 	/* current type */
 	const char *tname;
 	unsigned tkind;
@@ -327,6 +330,46 @@ static struct field *fpush(struct dctx *c, struct flist *l)
 	return &l->f[l->n++];
 }
 
+/*
+ * Flattening copies the members of an anonymous struct/union member into
+ * its parent at each use, so a type shared by several members (dedup
+ * merges identical anonymous types) is expanded once per path: 2^depth
+ * paths for anonymous types that each embed the next twice (fuzz finding
+ * F9), and a type embedded by many structs is expanded in each.  Every
+ * field, path and member visited is paid from one budget per diff,
+ * proportional to the size of the two BTFs (type and string sections, the
+ * bases included): a diff of two kernels (6.1 and 6.12) spends about one
+ * byte per byte of BTF, 1/32 of it.  Past it the diff fails with
+ * BTFX_E_LIMIT rather than report part of the changes.
+ */
+#define FLAT_PER_BYTE 32
+#define FLAT_SLACK ((uint64_t)256 << 10)
+
+static uint64_t flat_budget(const struct btfx *a, const struct btfx *b)
+{
+	const struct btfx *sides[2] = { a, b };
+	uint64_t bytes = 0;
+
+	for (int i = 0; i < 2; i++)
+		for (const struct btfx *x = sides[i]; x; x = btfx_base(x)) {
+			struct btfx_header_info h;
+			btfx_header(x, &h);
+			bytes += (uint64_t)h.type_len + h.str_len;
+		}
+	return bytes * FLAT_PER_BYTE + FLAT_SLACK;
+}
+
+static bool flat_spend(struct dctx *c, uint64_t n)
+{
+	if (c->too_big)
+		return false;
+	c->flat_used += n;
+	if (c->flat_used <= c->flat_max)
+		return true;
+	c->too_big = c->tname;
+	return false;
+}
+
 static const struct btfx_type *anon_comp(const struct btfx *btf, uint32_t id)
 {
 	const struct btfx_type *t = type_at(btf, btfx_skip_mods(btf, id, false));
@@ -334,15 +377,17 @@ static const struct btfx_type *anon_comp(const struct btfx *btf, uint32_t id)
 }
 
 /* first named leaf path below an anonymous member (its match key) */
-static const char *first_named(const struct btfx *btf, const struct btfx_type *t, int depth)
+static const char *first_named(struct dctx *c, const struct btfx *btf, const struct btfx_type *t, int depth)
 {
 	for (uint32_t i = 0; i < btfx_vlen(t) && depth < DIFF_MAX_DEPTH; i++) {
 		const struct btfx_member *m = &btfx_members(t)[i];
 		const struct btfx_type *a;
+		if (!flat_spend(c, sizeof(*m)))
+			return NULL;
 		if (m->name_off && *name_of(btf, m->name_off))
 			return name_of(btf, m->name_off);
 		if ((a = anon_comp(btf, m->type))) {
-			const char *s = first_named(btf, a, depth + 1);
+			const char *s = first_named(c, btf, a, depth + 1);
 			if (s)
 				return s;
 		}
@@ -358,7 +403,7 @@ static void flatten(struct dctx *c, int side, const struct btfx_type *t, uint64_
 
 	if (depth > DIFF_MAX_DEPTH)
 		return;
-	for (uint32_t i = 0; i < vlen && !c->oom; i++) {
+	for (uint32_t i = 0; i < vlen && !c->oom && !c->too_big; i++) {
 		const struct btfx_member *m = &btfx_members(t)[i];
 		const char *name = name_of(btf, m->name_off);
 		const struct btfx_type *anon = anon_comp(btf, m->type), *rt;
@@ -366,6 +411,8 @@ static void flatten(struct dctx *c, int side, const struct btfx_type *t, uint64_
 		uint32_t bsz = btfx_member_bitfield_size(t, i);
 		struct field *f;
 
+		if (!flat_spend(c, sizeof(*m)))
+			return;
 		rt = type_at(btf, btfx_skip_mods(btf, m->type, true));
 		if (!bsz && !btfx_kflag(t) && rt && btfx_kind(rt) == BTFX_KIND_INT &&
 		    btfx_int_bits(rt) != rt->size * 8) {
@@ -376,7 +423,9 @@ static void flatten(struct dctx *c, int side, const struct btfx_type *t, uint64_
 			const char *fn;
 			if (!anon)
 				continue; /* unnamed padding bitfield */
-			fn = first_named(btf, anon, depth + 1);
+			fn = first_named(c, btf, anon, depth + 1);
+			if (!flat_spend(c, sizeof(*f) + 2 * strlen(prefix) + (fn ? strlen(fn) : 0) + 64))
+				return;
 			f = fpush(c, out);
 			if (!f)
 				return;
@@ -392,6 +441,8 @@ static void flatten(struct dctx *c, int side, const struct btfx_type *t, uint64_
 			flatten(c, side, anon, bit, prefix, out, depth + 1);
 			continue;
 		}
+		if (!flat_spend(c, sizeof(*f) + strlen(prefix) + strlen(name) + 2))
+			return;
 		f = fpush(c, out);
 		if (!f)
 			return;
@@ -462,7 +513,7 @@ static void cmp_composite(struct dctx *c, const struct btfx_type *ot, const stru
 		emit_vals(c, BTFX_DIFF_SIZE, BTFX_DIFF_CORE_SIZE, NULL, ot->size, nt->size);
 	flatten(c, 0, ot, 0, c->tname, &fl[0], 0);
 	flatten(c, 1, nt, 0, c->tname, &fl[1], 0);
-	if (c->oom)
+	if (c->oom || c->too_big)
 		goto out;
 	{
 		struct field **oix = findex(c, &fl[0]);
@@ -1023,7 +1074,8 @@ BTFX_API struct btfx_diff *btfx_diff_new(const struct btfx *old_btf, const struc
 	priv->pub.nr_types_old = on;
 	priv->pub.nr_types_new = nn;
 
-	while ((i < on || j < nn) && !c.oom) {
+	c.flat_max = flat_budget(old_btf, new_btf);
+	while ((i < on || j < nn) && !c.oom && !c.too_big) {
 		int r;
 		size_t i2 = i, j2 = j;
 		if (i >= on)
@@ -1047,6 +1099,15 @@ BTFX_API struct btfx_diff *btfx_diff_new(const struct btfx *old_btf, const struc
 	}
 	if (c.oom || c.ar.oom)
 		goto nomem;
+	if (c.too_big) {
+		err->code = BTFX_E_LIMIT;
+		err->sys_errno = E2BIG;
+		snprintf(err->msg, sizeof(err->msg),
+			 "diff: the members of %s would expand to more than %llu bytes of paths (%s and %s: "
+			 "shared anonymous types nest exponentially?)",
+			 c.too_big, (unsigned long long)c.flat_max, btfx_path(old_btf), btfx_path(new_btf));
+		goto fail;
+	}
 	if (priv->pub.nr_entries)
 		qsort(priv->pub.entries, priv->pub.nr_entries, sizeof(struct entry_x), cmp_entry);
 	/* compact to the public entry array and count */
@@ -1065,6 +1126,10 @@ BTFX_API struct btfx_diff *btfx_diff_new(const struct btfx *old_btf, const struc
 	free(names);
 	return &priv->pub;
 nomem:
+	err->code = BTFX_E_NOMEM;
+	err->sys_errno = ENOMEM;
+	snprintf(err->msg, sizeof(err->msg), "diff: out of memory");
+fail:
 	arena_free(&c.ar);
 	free(c.s[0].decl);
 	free(c.s[1].decl);
@@ -1074,9 +1139,6 @@ nomem:
 	if (priv)
 		free(priv->pub.entries);
 	free(priv);
-	err->code = BTFX_E_NOMEM;
-	err->sys_errno = ENOMEM;
-	snprintf(err->msg, sizeof(err->msg), "diff: out of memory");
 	return NULL;
 }
 

@@ -642,17 +642,22 @@ static int align_of(struct em *e, uint32_t id, int depth)
  * size, except through the compiler built-in __builtin_va_list, which the
  * header cannot define: there the compiler's own type (a pointer on BPF)
  * takes the place of the kernel's (24 bytes on x86-64), and the padding
- * after it keeps the offsets and sizes of the BTF. */
+ * after it keeps the offsets and sizes of the BTF.  0 when unknown, and
+ * for a size above UINT32_MAX, which validated BTF never has (an array's
+ * size must fit in 32 bits) but unvalidated BTF may: callers compute bit
+ * offsets in int64_t, where 8 times such a size overflowed (F13). */
 static int64_t size_of(struct em *e, uint32_t id)
 {
-	uint64_t nelems = 1;
+	uint64_t nelems = 1, size;
 
 	for (int i = 0; i < MAX_DEPTH && id && ok_id(e, id); i++) {
 		const struct btfx_type *t = T(e, id);
 		switch (btfx_kind(t)) {
 		case BTFX_KIND_TYPEDEF:
-			if (blacklisted(e, t))
-				return (int64_t)(nelems * (uint64_t)e->ptr_sz);
+			if (blacklisted(e, t)) {
+				size = nelems * (uint64_t)e->ptr_sz;
+				return size > UINT32_MAX ? 0 : (int64_t)size;
+			}
 			/* fall through */
 		case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST: case BTFX_KIND_RESTRICT:
 		case BTFX_KIND_TYPE_TAG:
@@ -665,10 +670,12 @@ static int64_t size_of(struct em *e, uint32_t id)
 			id = btfx_array(t)->type;
 			continue;
 		case BTFX_KIND_PTR:
-			return (int64_t)(nelems * (uint64_t)e->ptr_sz);
+			size = nelems * (uint64_t)e->ptr_sz; /* nelems <= UINT32_MAX: no wrap */
+			return size > UINT32_MAX ? 0 : (int64_t)size;
 		case BTFX_KIND_INT: case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: case BTFX_KIND_ENUM:
 		case BTFX_KIND_ENUM64: case BTFX_KIND_FLOAT:
-			return (int64_t)(nelems * t->size);
+			size = nelems * t->size;
+			return size > UINT32_MAX ? 0 : (int64_t)size;
 		default:
 			return 0;
 		}

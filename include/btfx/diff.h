@@ -107,7 +107,10 @@ struct btfx_diff_opts {
 /**
  * @brief Compare two BTFs (each possibly split: own types only, the base
  * is context) and return the changes from old to new.
- * @return the diff, or NULL with err filled (E_NOMEM, E_USAGE).
+ * @return the diff, or NULL with err filled (E_NOMEM, E_USAGE, E_LIMIT:
+ * the member paths of flattened structs would take more than a multiple
+ * of the two BTFs' size, which only shared anonymous types nested on
+ * purpose do).
  * Ownership: free with btfx_diff_free(); strings in entries are owned by
  * the diff or borrowed from the two BTFs, which must outlive it.
  */

@@ -594,9 +594,72 @@ static void test_diff__for_relos(void **state)
 	btfx_free(local);
 }
 
+/*
+ * F9: anonymous unions that each embed the next one twice (as members x
+ * and y) flatten into 2^depth paths.  A few levels diff as usual, one path
+ * each; 28 levels (2^28 paths) fail at once with BTFX_E_LIMIT instead of
+ * taking hours.
+ */
+static struct btfx *anon_dag(int depth, uint32_t leaf_size)
+{
+	struct bb *b = malloc(sizeof(*b));
+	struct btfx *btf;
+	uint32_t leaf, u;
+
+	bb_init(b);
+	leaf = bb_int(b, leaf_size == 4 ? "int" : "long", leaf_size, BTFX_INT_SIGNED);
+	u = bb_comp(b, BTFX_KIND_STRUCT, NULL, leaf_size, false);
+	bb_member(b, "a", leaf, 0, 0);
+	for (int i = 0; i < depth; i++) {
+		uint32_t v = bb_comp(b, BTFX_KIND_UNION, NULL, leaf_size, false);
+		bb_member(b, "x", u, 0, 0);
+		bb_member(b, "y", u, 0, 0);
+		u = v;
+	}
+	bb_comp(b, BTFX_KIND_STRUCT, "top", leaf_size, false);
+	bb_member(b, "u", u, 0, 0);
+	btf = bb_parse(b);
+	free(b);
+	return btf;
+}
+
+static void test_diff__shared_anonymous_dag(void **state)
+{
+	struct btfx *old = anon_dag(6, 4), *new = anon_dag(6, 8), *deep = anon_dag(28, 4);
+	struct btfx_error err;
+	struct btfx_diff *d;
+	size_t leaves = 0;
+
+	(void)state;
+	assert_non_null(old);
+	assert_non_null(new);
+	assert_non_null(deep);
+	d = btfx_diff_new(old, new, NULL, &err);
+	assert_non_null(d);
+	for (size_t i = 0; i < d->nr_entries; i++) {
+		const char *path = d->entries[i].path;
+		if (d->entries[i].change == BTFX_DIFF_MEMBER_TYPE && path && strlen(path) > 2 &&
+		    !strcmp(path + strlen(path) - 2, ".a"))
+			leaves++;
+	}
+	assert_int_equal(leaves, 64); /* top.u.x.x.x.x.x.a ... top.u.y.y.y.y.y.a */
+	btfx_diff_free(d);
+
+	assert_null(btfx_diff_new(deep, deep, NULL, &err));
+	assert_int_equal(err.code, BTFX_E_LIMIT);
+	assert_non_null(strstr(err.msg, "top"));
+	d = btfx_diff_new(deep, old, NULL, &err); /* flattened on one side only: still too many */
+	assert_null(d);
+	assert_int_equal(err.code, BTFX_E_LIMIT);
+	btfx_free(old);
+	btfx_free(new);
+	btfx_free(deep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_diff__shared_anonymous_dag),
 		cmocka_unit_test_setup_teardown(test_diff__struct_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff__other_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff__duplicates_not_merged, setup, teardown),

@@ -284,6 +284,7 @@ static void test_refs_only_index(void **state)
 		bb_func(b, name, bb_proto(b, 1), 1);
 	}
 	blob = bb_emit_simple(b, &size);
+	bb_free(b);
 	lazy.btf = btfx_parse(blob, size, "test", false, NULL, &err);
 	assert_non_null(lazy.btf);
 	fast.btf = btfx_parse(blob, size, "test", false, &eager, &err);
