@@ -46,8 +46,6 @@ TOOLS=$ROOT/tests/core
 CACHE=${BTFX_CACHE:-$HOME/.cache/btfx}
 CLANG=${CLANG:-clang-19}
 BTFTOOL_SAN=${BTFTOOL_SAN:-$ROOT/build-san/btftool}
-IN_CI=0
-[[ ${CI:-} == true ]] && IN_CI=1
 case $BTFTOOL in /*) ;; *) BTFTOOL=$PWD/$BTFTOOL ;; esac
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/btfx-core.XXXXXX") || exit 2
@@ -55,14 +53,7 @@ trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 cd "$T" || exit 2
 
-nfail=0
-ok() { echo "ok $1"; }
-nok() { echo "not ok $1: $2"; nfail=$((nfail + 1)); }
-skip() {
-	if ((IN_CI)); then nok "$1" "$2 (required when CI=true)"; else echo "skip $1: $2"; fi
-}
-have() { command -v "$1" >/dev/null 2>&1; }
-oneline() { tr '\n\t' '  ' | cut -c1-300; }
+. "$HERE/lib/common.sh"
 # feed "ok"/"not ok" lines of a checker through, counting failures
 count() {
 	local line

@@ -30,25 +30,16 @@ BTFTOOL=${BTFTOOL:?BTFTOOL must name the btftool binary}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 MANIFEST=${BTFX_CACHE:-$HOME/.cache/btfx}/kernels/MANIFEST
-IN_CI=0
-[[ ${CI:-} == true ]] && IN_CI=1
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/btfx-cck.XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 
-nfail=0
-ok() { echo "ok $1${2:+ # $2}"; }
-nok() { echo "not ok $1: $2"; nfail=$((nfail + 1)); }
-skip() {
-	if ((IN_CI)); then nok "$1" "$2 (required when CI=true)"; else echo "skip $1: $2"; fi
-}
+. "$HERE/lib/common.sh"
 finish() {
 	((nfail)) && exit 1
 	exit 0
 }
-have() { command -v "$1" >/dev/null 2>&1; }
-oneline() { tr '\n\t' '  ' | cut -c1-300; }
 img() { awk -v k="$1" '$1==k{print $2}' "$MANIFEST" 2>/dev/null; }
 
 if [[ ! -x $BTFTOOL ]]; then

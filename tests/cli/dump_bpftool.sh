@@ -22,22 +22,12 @@ ROOT=$(cd "$HERE/../.." && pwd)
 JSONCMP=$HERE/jsoncmp.py
 CACHE=${BTFX_CACHE:-$HOME/.cache/btfx}
 MANIFEST=$CACHE/kernels/MANIFEST
-IN_CI=0
-[[ ${CI:-} == true ]] && IN_CI=1
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/btfx-dump-bpftool.XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 
-nfail=0
-ok() { echo "ok $1"; }
-nok() { echo "not ok $1: $2"; nfail=$((nfail + 1)); }
-# skip NAME WHY: allowed outside CI only
-skip() {
-	if ((IN_CI)); then nok "$1" "$2 (required when CI=true)"; else echo "skip $1: $2"; fi
-}
-have() { command -v "$1" >/dev/null 2>&1; }
-oneline() { tr '\n\t' '  ' | cut -c1-300; }
+. "$HERE/lib/common.sh"
 
 # ---------------------------------------------------------------- helpers
 

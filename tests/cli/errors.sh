@@ -18,22 +18,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${BTFX_CACHE:-$HOME/.cache/btfx}
 MANIFEST=$CACHE/kernels/MANIFEST
-IN_CI=0
-[[ ${CI:-} == true ]] && IN_CI=1
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/btfx-errors.XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 cd "$T" || exit 2
 
-nfail=0
-ok() { echo "ok $1"; }
-nok() { echo "not ok $1: $2"; nfail=$((nfail + 1)); }
-skip() {
-	if ((IN_CI)); then nok "$1" "$2 (required when CI=true)"; else echo "skip $1: $2"; fi
-}
-have() { command -v "$1" >/dev/null 2>&1; }
-oneline() { tr '\n\t' '  ' | cut -c1-240; }
+ONELINE_WIDTH=240
+. "$HERE/lib/common.sh"
 
 if [[ ! -x $BTFTOOL ]]; then
 	nok btftool-binary "$BTFTOOL is not executable"

@@ -23,24 +23,16 @@ set -u
 set -o pipefail
 
 BTFTOOL=${BTFTOOL:?BTFTOOL must name the btftool binary}
+HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${BTFX_CACHE:-$HOME/.cache/btfx}
 MANIFEST=$CACHE/kernels/MANIFEST
 SYSBTF=/sys/kernel/btf/vmlinux
-IN_CI=0
-[[ ${CI:-} == true ]] && IN_CI=1
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/btfx-header.XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 
-nfail=0
-ok() { echo "ok $1"; }
-nok() { echo "not ok $1: $2"; nfail=$((nfail + 1)); }
-skip() {
-	if ((IN_CI)); then nok "$1" "$2 (required when CI=true)"; else echo "skip $1: $2"; fi
-}
-have() { command -v "$1" >/dev/null 2>&1; }
-oneline() { tr '\n\t' '  ' | cut -c1-300; }
+. "$HERE/lib/common.sh"
 
 CLANGS=()
 for c in clang-14 clang-19; do have "$c" && CLANGS+=("$c"); done

@@ -37,8 +37,6 @@ CORPUS=$ROOT/tests/bpf/core
 CACHE=${BTFX_CACHE:-$HOME/.cache/btfx}
 MANIFEST=$CACHE/kernels/MANIFEST
 CLANG=${CLANG:-clang-19}
-IN_CI=0
-[[ ${CI:-} == true ]] && IN_CI=1
 case $BTFTOOL in /*) ;; *) BTFTOOL=$PWD/$BTFTOOL ;; esac
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/btfx-minimize.XXXXXX") || exit 2
@@ -46,14 +44,7 @@ trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 cd "$T" || exit 2
 
-nfail=0
-ok() { echo "ok $1"; }
-nok() { echo "not ok $1: $2"; nfail=$((nfail + 1)); }
-skip() {
-	if ((IN_CI)); then nok "$1" "$2 (required when CI=true)"; else echo "skip $1: $2"; fi
-}
-have() { command -v "$1" >/dev/null 2>&1; }
-oneline() { tr '\n\t' '  ' | cut -c1-300; }
+. "$HERE/lib/common.sh"
 fsize() { stat -c %s "$1"; }
 
 if [[ ! -x $BTFTOOL ]]; then
