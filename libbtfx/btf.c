@@ -6,7 +6,6 @@
  * the type section, so that the accessors never read out of bounds.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +287,81 @@ static int parse_layout(struct btfx *btf, struct btfx_error *err)
 }
 
 /*
+ * BTFX_F_REFS_ONLY: btfx_check_refs()'s checks folded into framing, while
+ * each record is in cache: the largest type id and string offset any
+ * record references, and each FUNC's FUNC_PROTO, when it comes earlier,
+ * through kinds[].  A later or missing FUNC_PROTO, kind 0, or a bound
+ * exceeded sends the caller to btfx__check_refs() for the exact verdict
+ * and message (the first bad type in id order).
+ */
+struct refs_acc {
+	uint32_t max_ref, max_name;
+	bool recheck;
+	uint32_t *ess_ids, n_ess; /* BTFX_F_INDEX_ESSENTIAL: own ids of the essential index */
+};
+
+#define MAXU(a, b) ((a) > (b) ? (a) : (b))
+
+static inline void refs_note(const struct btfx *btf, struct refs_acc *a, const struct btfx_type *t, unsigned k,
+			     uint32_t id)
+{
+	uint32_t vlen = btfx_vlen(t), r = 0, nm = t->name_off;
+
+	switch (k) {
+	case BTFX_KIND_UNKN:
+		a->recheck = true;
+		break;
+	case BTFX_KIND_PTR: case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST:
+	case BTFX_KIND_RESTRICT: case BTFX_KIND_TYPE_TAG: case BTFX_KIND_VAR: case BTFX_KIND_DECL_TAG:
+		r = t->type;
+		break;
+	case BTFX_KIND_FUNC: {
+		uint32_t p = t->type;
+		if (!p || p >= id)
+			a->recheck = true;
+		else if ((p >= btf->start_id ? btf->kinds[p - btf->start_id] : btfx_kind(btfx__type(btf, p))) !=
+			 BTFX_KIND_FUNC_PROTO)
+			a->recheck = true;
+		break;
+	}
+	case BTFX_KIND_ARRAY:
+		r = MAXU(btfx_array(t)->type, btfx_array(t)->index_type);
+		break;
+	case BTFX_KIND_STRUCT: case BTFX_KIND_UNION:
+		for (uint32_t i = 0; i < vlen; i++) {
+			r = MAXU(r, btfx_members(t)[i].type);
+			nm = MAXU(nm, btfx_members(t)[i].name_off);
+		}
+		break;
+	case BTFX_KIND_ENUM:
+		for (uint32_t i = 0; i < vlen; i++)
+			nm = MAXU(nm, btfx_enums(t)[i].name_off);
+		break;
+	case BTFX_KIND_ENUM64:
+		for (uint32_t i = 0; i < vlen; i++)
+			nm = MAXU(nm, btfx_enums64(t)[i].name_off);
+		break;
+	case BTFX_KIND_FUNC_PROTO:
+		r = t->type;
+		for (uint32_t i = 0; i < vlen; i++) {
+			r = MAXU(r, btfx_params(t)[i].type);
+			nm = MAXU(nm, btfx_params(t)[i].name_off);
+		}
+		break;
+	case BTFX_KIND_DATASEC:
+		for (uint32_t i = 0; i < vlen; i++)
+			r = MAXU(r, btfx_secinfos(t)[i].type);
+		break;
+	default:
+		break;
+	}
+	a->max_ref = MAXU(a->max_ref, r);
+	a->max_name = MAXU(a->max_name, nm);
+	if (a->ess_ids && t->name_off && !btfx__ess_skip(k))
+		a->ess_ids[a->n_ess++] = id;
+}
+
+/*
  * Frame the type section: type_offs[] and kinds[] (one allocation, kinds
  * after the offsets).  kinds[i] is btfx_kind() of own type start_id + i, a
  * compact copy that lets the validator walk references without touching
@@ -295,7 +369,7 @@ static int parse_layout(struct btfx *btf, struct btfx_error *err)
  * known kinds are computed inline; only kinds described by a layout
  * section take btfx__type_size().
  */
-static int parse_types(struct btfx *btf, struct btfx_error *err)
+static int parse_types(struct btfx *btf, struct refs_acc *acc, struct btfx_error *err)
 {
 	const struct btfx_header_info *h = &btf->hdr;
 	uint32_t len = h->type_len, off = 0, cap, n = 0;
@@ -372,6 +446,8 @@ static int parse_types(struct btfx *btf, struct btfx_error *err)
 		off += sz;
 		named += t->name_off != 0;
 		named_ess += t->name_off != 0 && !btfx__ess_skip(k);
+		if (acc)
+			refs_note(btf, acc, t, k, id);
 	}
 	btf->nr_types = n;
 	btf->n_named = named;
@@ -393,28 +469,14 @@ void btfx__err_prefix(struct btfx_error *err, const char *path)
 	memcpy(err->msg, tmp, sizeof(err->msg));
 }
 
-static void *ess_index_thread(void *arg)
+/* After framing with a refs_acc: the checks framing could not settle */
+static int refs_finish(struct btfx *btf, const struct refs_acc *acc, struct btfx_error *err)
 {
-	btfx__names_build(arg, true);
-	return NULL;
-}
+	uint64_t str_end = (uint64_t)btf->start_str_off + btf->hdr.str_len;
 
-/*
- * BTFX_F_REFS_ONLY: btfx_check_refs(), with the essential-name index built
- * beside it on a second thread when it is asked for and worth a thread.
- * Both only read the records that framing bounded (the index reads names
- * through btfx_str(), which checks offsets), so neither needs the other.
- */
-static int refs_and_index(struct btfx *btf, struct btfx_error *err)
-{
-	pthread_t th;
-	bool threaded = (btf->flags & BTFX_F_INDEX_ESSENTIAL) && btf->nr_types >= 20000 &&
-			!pthread_create(&th, NULL, ess_index_thread, btf);
-	int e = btfx__check_refs(btf, err, false);
-
-	if (threaded)
-		pthread_join(th, NULL);
-	return e;
+	if (acc->recheck || acc->max_ref >= btfx_type_cnt(btf) || acc->max_name >= str_end)
+		return btfx__check_refs(btf, err, false);
+	return 0;
 }
 
 struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, const struct btfx_open_opts *opts,
@@ -475,16 +537,30 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 			       err);
 	if (!e)
 		job = btfx__validate_start(btf); /* a helper starts on the strings while we frame */
-	e = e ?: parse_types(btf, err);
+	bool refs_only = (btf->flags & (BTFX_F_NO_VALIDATE | BTFX_F_REFS_ONLY)) == BTFX_F_REFS_ONLY;
+	struct refs_acc acc = { 0 };
+
+	if (!e && refs_only && (btf->flags & BTFX_F_INDEX_ESSENTIAL)) {
+		/* at most one id per 12-byte record; pages are touched only as used */
+		acc.ess_ids = malloc(((size_t)btf->hdr.type_len / 12 + 1) * sizeof(*acc.ess_ids));
+		if (!acc.ess_ids)
+			e = btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+	}
+	e = e ?: parse_types(btf, refs_only ? &acc : NULL, err);
 	if (!e && !(btf->flags & BTFX_F_NO_VALIDATE) && !(btf->flags & BTFX_F_REFS_ONLY)) {
 		e = btfx__validate(btf, job, err); /* ends the job */
 	} else {
 		btfx__validate_end(job);
-		if (!e && (btf->flags & (BTFX_F_NO_VALIDATE | BTFX_F_REFS_ONLY)) == BTFX_F_REFS_ONLY)
-			e = refs_and_index(btf, err);
+		if (!e && refs_only)
+			e = refs_finish(btf, &acc, err);
 	}
-	if (!e && (btf->flags & BTFX_F_INDEX_ESSENTIAL))
-		btfx__names_build(btf, true); /* no-op when built; on failure lookups build or scan later */
+	if (!e && (btf->flags & BTFX_F_INDEX_ESSENTIAL)) {
+		btf->ess_ids = acc.ess_ids; /* the table's entries, found while framing */
+		btf->n_ess_ids = acc.n_ess;
+		btfx__names_build(btf, true); /* on failure, lookups build or scan later */
+		btf->ess_ids = NULL;
+	}
+	free(acc.ess_ids);
 	if (e) {
 		btfx__err_prefix(err, btf->path);
 		btf->raw = NULL; /* caller owns data */

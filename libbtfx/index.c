@@ -86,6 +86,14 @@ static int table_build(struct btfx *btf, struct table *tab, bool ess)
 	if (!tab->slots)
 		return -ENOMEM;
 	tab->mask = cap - 1;
+	if (ess && btf->ess_ids) { /* listed while framing: no walk over every record */
+		for (uint32_t i = 0; i < btf->n_ess_ids; i++) {
+			const char *name = btfx_str(btf, btfx__type(btf, btf->ess_ids[i])->name_off);
+			if (name && *name)
+				table_put(tab, hash_bytes(name, btfx_essential_name_len(name)), btf->ess_ids[i]);
+		}
+		return 0;
+	}
 	for (uint32_t i = 0; i < btf->nr_types; i++) {
 		uint32_t id = btf->start_id + i;
 		const struct btfx_type *t = btfx__type(btf, id);
