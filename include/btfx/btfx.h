@@ -188,8 +188,8 @@ enum btfx_open_flags {
 	 * kernel's rules: for BTF that is read, never loaded (CO-RE targets).
 	 * Ignored with BTFX_F_NO_VALIDATE. */
 	BTFX_F_REFS_ONLY = 1u << 3,
-	/* Build the essential-name index (btfx_find_essential) while opening,
-	 * on a second thread beside validation when the BTF is large. */
+	/* Build the essential-name index (btfx_find_essential) while opening;
+	 * with BTFX_F_REFS_ONLY, from the entries framing lists. */
 	BTFX_F_INDEX_ESSENTIAL = 1u << 4,
 };
 
