@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "btfx/core.h"
+#include "match.h"
 
 static const char *const kind_strs[] = {
 	"byte_off", "byte_sz", "field_exists", "signed", "lshift_u64", "rshift_u64", "local_type_id",
@@ -364,13 +365,240 @@ static int fields_are_compat(const struct btfx *lb, uint32_t lid, const struct b
 	return -EINVAL;
 }
 
-static int types_are_compat(const struct btfx *lb, uint32_t lid, const struct btfx *tb, uint32_t tid, int level)
+/*
+ * Type pair decisions (F16).  libbpf's __bpf_core_types_are_compat and
+ * __bpf_core_types_match recurse over pairs (local id, target id) with a
+ * level, 32 at the top and one less per prototype parameter or member:
+ * every target member with the local member's name is tried in order.  A
+ * type shared by several members or parameters (a DAG: struct S_k { struct
+ * S_k+1 a, b; } 32 levels deep, in the local or in the target BTF) is
+ * compared once per path, 2^32 times.
+ *
+ * The answer for a pair is a function f(pair, level) (pair: local id,
+ * target id and, for TYPE_MATCHES, behind_ptr; the BTFs are fixed) of a
+ * simple shape: there is a threshold need >= 1 below which f = -EINVAL,
+ * and from which on f = v, the answer without a level limit.  (A call
+ * makes its sub-calls in order at level - 1 and returns the first error
+ * one gives; every error is -EINVAL.  If none of them is below its need,
+ * the call sees what it would see without a limit: its need is 1 + the
+ * largest need among its sub-calls, and with less, one of them, or one
+ * before it, fails first.)  A pair met again while it is being decided is
+ * a loop (unvalidated BTF): libbpf goes round it until the level runs out,
+ * so f = -EINVAL at any level, and every call on the way returns it.
+ *
+ * So within one decision each pair is decided once and remembered with
+ * its answer and need (PM_DONE).  A call cut short by the level (some
+ * sub-call below its need) only tells that f = -EINVAL below the need
+ * found so far (PM_CUT); the pair is decided again if it is met with more
+ * level, at most 32 times.  Recursion is bounded by the level as before.
+ * Work: at most 33 evaluations per pair met, each linear in the two types
+ * plus the name matches (see struct name_index), and at most PAIR_MEMO_MAX
+ * pairs, then -E2BIG: libbpf would make at least that many calls, and no
+ * real type comes near it.  The answers are libbpf's.
+ */
+#define PAIR_MEMO_MAX (1u << 20)
+#define PM_MISS INT_MIN
+
+enum { PM_FREE, PM_BUSY, PM_DONE, PM_CUT };
+
+struct pair_ent {
+	uint32_t lid, tid;
+	uint8_t state;    /* PM_* */
+	uint8_t ptr;      /* behind_ptr */
+	uint8_t need;     /* PM_DONE: f = v from it on; both: f = -EINVAL below it */
+	uint8_t recorded; /* events sent for it (btfx__core_types_match with ev) */
+	int8_t v;
+};
+
+struct pair_memo {
+	struct pair_ent *tab; /* open addressing, cap a power of 2 */
+	uint32_t cap, n;
+	struct pair_ent small[32];
+};
+
+struct tm_ctx {
+	const struct btfx *lb, *tb;
+	struct pair_memo pm;
+	btfx_tm_event_fn ev;
+	void *arg;
+};
+
+static void tm_init(struct tm_ctx *c, const struct btfx *lb, const struct btfx *tb, btfx_tm_event_fn ev, void *arg)
 {
+	c->lb = lb;
+	c->tb = tb;
+	c->ev = ev;
+	c->arg = arg;
+	memset(c->pm.small, 0, sizeof(c->pm.small));
+	c->pm.tab = c->pm.small;
+	c->pm.cap = sizeof(c->pm.small) / sizeof(c->pm.small[0]);
+	c->pm.n = 0;
+}
+
+static void tm_fini(struct tm_ctx *c)
+{
+	if (c->pm.tab != c->pm.small)
+		free(c->pm.tab);
+}
+
+static struct pair_ent *pm_slot(const struct pair_memo *pm, uint32_t lid, uint32_t tid, bool ptr)
+{
+	uint64_t k = (((uint64_t)lid << 32) | tid) * 0x9e3779b97f4a7c15ull;
+	uint32_t mask = pm->cap - 1, h = ((uint32_t)(k >> 32) + (ptr ? 0x5bd1e995u : 0)) & mask;
+
+	while (pm->tab[h].state != PM_FREE &&
+	       (pm->tab[h].lid != lid || pm->tab[h].tid != tid || pm->tab[h].ptr != ptr))
+		h = (h + 1) & mask;
+	return &pm->tab[h];
+}
+
+/* f(pair, level) if known, else PM_MISS with the pair marked PM_BUSY */
+static int pm_enter(struct pair_memo *pm, uint32_t lid, uint32_t tid, bool ptr, int level, int *need)
+{
+	struct pair_ent *e = pm_slot(pm, lid, tid, ptr);
+
+	*need = 1;
+	switch (e->state) {
+	case PM_BUSY: /* a loop */
+		return -EINVAL;
+	case PM_DONE:
+		*need = e->need;
+		return level >= e->need ? e->v : -EINVAL;
+	case PM_CUT:
+		*need = e->need;
+		if (level < e->need)
+			return -EINVAL;
+		e->state = PM_BUSY;
+		return PM_MISS;
+	default:
+		break;
+	}
+	if (pm->n >= PAIR_MEMO_MAX)
+		return -E2BIG;
+	if (2 * (pm->n + 1) > pm->cap) {
+		struct pair_ent *old = pm->tab, *tab = calloc(2 * (size_t)pm->cap, sizeof(*tab));
+		uint32_t ocap = pm->cap;
+		if (!tab)
+			return -ENOMEM;
+		pm->tab = tab;
+		pm->cap *= 2;
+		for (uint32_t i = 0; i < ocap; i++)
+			if (old[i].state != PM_FREE)
+				*pm_slot(pm, old[i].lid, old[i].tid, old[i].ptr) = old[i];
+		if (old != pm->small)
+			free(old);
+		e = pm_slot(pm, lid, tid, ptr);
+	}
+	*e = (struct pair_ent){ .lid = lid, .tid = tid, .state = PM_BUSY, .ptr = ptr };
+	pm->n++;
+	return PM_MISS;
+}
+
+static int pm_leave(struct pair_memo *pm, uint32_t lid, uint32_t tid, bool ptr, int level, int r, int need)
+{
+	struct pair_ent *e;
+
+	if (r != 0 && r != 1 && r != -EINVAL)
+		return r; /* -ENOMEM, -E2BIG: the whole decision fails */
+	e = pm_slot(pm, lid, tid, ptr);
+	e->state = need > level ? PM_CUT : PM_DONE; /* PM_CUT: r is -EINVAL */
+	e->need = (uint8_t)(need < UINT8_MAX ? need : UINT8_MAX); /* a lower bound still */
+	e->v = (int8_t)r;
+	return r;
+}
+
+/*
+ * The members or enumerators of a big target type by essential name:
+ * libbpf compares each local name with each target name (two hostile
+ * 2^24-member types: 2^48 compares).  A bucket chains its indices in
+ * order, so the first match is libbpf's.  Without memory for it, the plain
+ * scan gives the same answers.
+ */
+#define NI_MIN_PAIRS 1024
+
+struct name_index {
+	uint32_t *head; /* 1 + the first index in a bucket, 0: empty; NULL: no index */
+	uint32_t *next; /* 1 + the next index in the same bucket, 0: end */
+	uint32_t mask;
+};
+
+static uint32_t elem_name(const struct btfx_type *t, uint32_t i)
+{
+	switch (btfx_kind(t)) {
+	case BTFX_KIND_ENUM: return btfx_enums(t)[i].name_off;
+	case BTFX_KIND_ENUM64: return btfx_enums64(t)[i].name_off;
+	default: return btfx_members(t)[i].name_off;
+	}
+}
+
+static uint32_t ess_hash(const char *s)
+{
+	size_t n = btfx_essential_name_len(s);
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+static void ni_build(struct name_index *ni, const struct btfx *tb, const struct btfx_type *tt, uint32_t lv)
+{
+	uint32_t tv = btfx_vlen(tt);
+	size_t nb = 16;
+
+	ni->head = ni->next = NULL;
+	if ((uint64_t)lv * tv < NI_MIN_PAIRS)
+		return;
+	while (nb < 2 * (size_t)tv)
+		nb *= 2;
+	ni->head = calloc(nb, sizeof(*ni->head));
+	ni->next = malloc(tv * sizeof(*ni->next));
+	if (!ni->head || !ni->next) {
+		free(ni->head);
+		free(ni->next);
+		ni->head = ni->next = NULL;
+		return;
+	}
+	ni->mask = (uint32_t)(nb - 1);
+	for (uint32_t j = tv; j-- > 0;) {
+		uint32_t h = ess_hash(name_of(tb, elem_name(tt, j))) & ni->mask;
+		ni->next[j] = ni->head[h];
+		ni->head[h] = j + 1;
+	}
+}
+
+/* the first target index to compare with local name ln; tv: none */
+static uint32_t ni_first(const struct name_index *ni, const char *ln, uint32_t tv)
+{
+	uint32_t f;
+
+	if (!ni->head)
+		return 0;
+	f = ni->head[ess_hash(ln) & ni->mask];
+	return f ? f - 1 : tv;
+}
+
+static uint32_t ni_step(const struct name_index *ni, uint32_t j, uint32_t tv)
+{
+	if (!ni->head)
+		return j + 1;
+	return ni->next[j] ? ni->next[j] - 1 : tv;
+}
+
+static void ni_free(struct name_index *ni)
+{
+	free(ni->head);
+	free(ni->next);
+}
+
+static int types_are_compat(struct tm_ctx *c, uint32_t lid, uint32_t tid, int level, int *need);
+
+static int compat_one(struct tm_ctx *c, uint32_t lid, uint32_t tid, int level, int *need)
+{
+	const struct btfx *lb = c->lb, *tb = c->tb;
 	const struct btfx_type *lt = tby(lb, lid), *tt = tby(tb, tid);
 	int depth = 32;
 
-	if (level <= 0)
-		return -EINVAL;
 	if (!lt || !tt || !kind_core_compat(lt, tt))
 		return lt && tt ? 0 : -EINVAL;
 	for (;;) {
@@ -402,10 +630,12 @@ static int types_are_compat(const struct btfx *lb, uint32_t lid, const struct bt
 				return 0;
 			for (uint32_t i = 0; i < btfx_vlen(lt); i++) {
 				uint32_t a, b;
-				int e;
+				int e, n;
 				skip(lb, lp[i].type, &a);
 				skip(tb, tp[i].type, &b);
-				e = types_are_compat(lb, a, tb, b, level - 1);
+				e = types_are_compat(c, a, b, level - 1, &n);
+				if (n + 1 > *need)
+					*need = n + 1;
 				if (e <= 0)
 					return e;
 			}
@@ -419,86 +649,119 @@ static int types_are_compat(const struct btfx *lb, uint32_t lid, const struct bt
 	}
 }
 
-static bool names_match(const struct btfx *lb, uint32_t loff, const struct btfx *tb, uint32_t toff)
+/* __bpf_core_types_are_compat; *need: see above */
+static int types_are_compat(struct tm_ctx *c, uint32_t lid, uint32_t tid, int level, int *need)
 {
-	const char *ln = name_of(lb, loff), *tn = name_of(tb, toff);
+	int r;
 
+	*need = 1;
+	if (level <= 0)
+		return -EINVAL;
+	r = pm_enter(&c->pm, lid, tid, false, level, need);
+	if (r != PM_MISS)
+		return r;
+	*need = 1;
+	r = compat_one(c, lid, tid, level, need);
+	return pm_leave(&c->pm, lid, tid, false, level, r, *need);
+}
+
+static bool names_eq(const char *ln, const char *tn)
+{
 	if (!*tn)
 		return !*ln;
 	return ess_eq(ln, tn);
 }
 
-static int types_match(const struct btfx *lb, uint32_t lid, const struct btfx *tb, uint32_t tid, bool behind_ptr,
-		       int level);
+static int types_match(struct tm_ctx *c, uint32_t lid, uint32_t tid, bool behind_ptr, int level, int *need);
+static int tm_record(struct tm_ctx *c, uint32_t lid, uint32_t tid, bool behind_ptr, int level);
 
-static int enums_match(const struct btfx *lb, const struct btfx_type *lt, const struct btfx *tb,
-		       const struct btfx_type *tt)
+/* tid: the skipped target id, for the events */
+static int enums_match(struct tm_ctx *c, const struct btfx_type *lt, const struct btfx_type *tt, uint32_t tid,
+		       bool rec)
 {
 	uint32_t lv = btfx_vlen(lt), tv = btfx_vlen(tt);
+	struct name_index ni;
+	int r = 1;
 
 	if (lt->size != tt->size || lv > tv)
 		return 0;
-	for (uint32_t i = 0; i < lv; i++) {
-		uint32_t lo = btfx_kind(lt) == BTFX_KIND_ENUM ? btfx_enums(lt)[i].name_off : btfx_enums64(lt)[i].name_off;
-		bool found = false;
-		for (uint32_t j = 0; j < tv && !found; j++) {
-			uint32_t to = btfx_kind(tt) == BTFX_KIND_ENUM ? btfx_enums(tt)[j].name_off
-								      : btfx_enums64(tt)[j].name_off;
-			found = names_match(lb, lo, tb, to);
-		}
-		if (!found)
-			return 0;
+	ni_build(&ni, c->tb, tt, lv);
+	for (uint32_t i = 0; i < lv && r; i++) {
+		const char *ln = name_of(c->lb, elem_name(lt, i));
+		uint32_t j = ni_first(&ni, ln, tv);
+		while (j < tv && !names_eq(ln, name_of(c->tb, elem_name(tt, j))))
+			j = ni_step(&ni, j, tv);
+		if (j >= tv)
+			r = 0;
+		else if (rec)
+			c->ev(c->arg, tid, j, BTFX_TM_ENUMVAL);
 	}
-	return 1;
+	ni_free(&ni);
+	return r;
 }
 
-static int composites_match(const struct btfx *lb, const struct btfx_type *lt, const struct btfx *tb,
-			    const struct btfx_type *tt, bool behind_ptr, int level)
+static int composites_match(struct tm_ctx *c, const struct btfx_type *lt, const struct btfx_type *tt, uint32_t tid,
+			    bool behind_ptr, int level, int *need, bool rec)
 {
-	const struct btfx_member *lm = btfx_members(lt);
+	const struct btfx_member *lm = btfx_members(lt), *tm = btfx_members(tt);
 	uint32_t lv = btfx_vlen(lt), tv = btfx_vlen(tt);
+	struct name_index ni;
+	int r = 1;
 
 	if (lv > tv)
 		return 0;
-	for (uint32_t i = 0; i < lv; i++) {
-		const struct btfx_member *tm = btfx_members(tt);
-		bool matched = false;
-		for (uint32_t j = 0; j < tv; j++) {
-			int e;
-			if (!names_match(lb, lm[i].name_off, tb, tm[j].name_off))
+	ni_build(&ni, c->tb, tt, lv);
+	for (uint32_t i = 0; i < lv && r == 1; i++) {
+		const char *ln = name_of(c->lb, lm[i].name_off);
+		r = 0; /* no target member of the name matched */
+		for (uint32_t j = ni_first(&ni, ln, tv); j < tv; j = ni_step(&ni, j, tv)) {
+			int e, n;
+			if (!names_eq(ln, name_of(c->tb, tm[j].name_off)))
 				continue;
-			e = types_match(lb, lm[i].type, tb, tm[j].type, behind_ptr, level - 1);
-			if (e < 0)
-				return e;
+			e = types_match(c, lm[i].type, tm[j].type, behind_ptr, level - 1, &n);
+			if (n + 1 > *need)
+				*need = n + 1;
+			if (e < 0) {
+				r = e;
+				break;
+			}
 			if (e > 0) {
-				matched = true;
+				r = 1;
+				if (rec) {
+					c->ev(c->arg, tid, j, BTFX_TM_MEMBER);
+					e = tm_record(c, lm[i].type, tm[j].type, behind_ptr, level - 1);
+					r = e < 0 ? e : 1;
+				}
 				break;
 			}
 		}
-		if (!matched)
-			return 0;
 	}
-	return 1;
+	ni_free(&ni);
+	return r;
 }
 
-static int types_match(const struct btfx *lb, uint32_t lid, const struct btfx *tb, uint32_t tid, bool behind_ptr,
-		       int level)
+/*
+ * __bpf_core_types_match for one pair; rec: it is known to match, send
+ * the events (the sub-pairs that matched are recorded through tm_record).
+ */
+static int tm_one(struct tm_ctx *c, uint32_t lid, uint32_t tid, bool behind_ptr, int level, int *need, bool rec)
 {
+	const struct btfx *lb = c->lb, *tb = c->tb;
 	int depth = 32;
 
-	if (level <= 0)
-		return -EINVAL;
 	for (;;) {
 		const struct btfx_type *lt, *tt;
 		unsigned lk, tk;
 
 		if (--depth < 0)
 			return -EINVAL;
+		if (rec && tid)
+			c->ev(c->arg, tid, 0, BTFX_TM_SHAPE);
 		lt = skip(lb, lid, &lid);
 		tt = skip(tb, tid, &tid);
 		if (!lt || !tt)
 			return -EINVAL;
-		if (!names_match(lb, lt->name_off, tb, tt->name_off))
+		if (!names_eq(name_of(lb, lt->name_off), name_of(tb, tt->name_off)))
 			return 0;
 		lk = btfx_kind(lt);
 		tk = btfx_kind(tt);
@@ -517,7 +780,7 @@ static int types_match(const struct btfx *lb, uint32_t lid, const struct btfx *t
 		case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64:
 			if (!btfx_is_any_enum(tt))
 				return 0;
-			return enums_match(lb, lt, tb, tt);
+			return enums_match(c, lt, tt, tid, rec);
 		case BTFX_KIND_STRUCT: case BTFX_KIND_UNION:
 			if (behind_ptr) {
 				if (lk == tk)
@@ -528,7 +791,7 @@ static int types_match(const struct btfx *lb, uint32_t lid, const struct btfx *t
 			}
 			if (lk != tk)
 				return 0;
-			return composites_match(lb, lt, tb, tt, behind_ptr, level);
+			return composites_match(c, lt, tt, tid, behind_ptr, level, need, rec);
 		case BTFX_KIND_INT:
 			if (lk != tk)
 				return 0;
@@ -552,8 +815,12 @@ static int types_match(const struct btfx *lb, uint32_t lid, const struct btfx *t
 			if (lk != tk || btfx_vlen(lt) != btfx_vlen(tt))
 				return 0;
 			for (uint32_t i = 0; i < btfx_vlen(lt); i++) {
-				int e = types_match(lb, lp[i].type, tb, tp[i].type, behind_ptr, level - 1);
+				int n, e = types_match(c, lp[i].type, tp[i].type, behind_ptr, level - 1, &n);
+				if (n + 1 > *need)
+					*need = n + 1;
 				if (e <= 0)
+					return e;
+				if (rec && (e = tm_record(c, lp[i].type, tp[i].type, behind_ptr, level - 1)) < 0)
 					return e;
 			}
 			lid = lt->type;
@@ -564,6 +831,63 @@ static int types_match(const struct btfx *lb, uint32_t lid, const struct btfx *t
 			return 0;
 		}
 	}
+}
+
+/* __bpf_core_types_match; *need: see above */
+static int types_match(struct tm_ctx *c, uint32_t lid, uint32_t tid, bool behind_ptr, int level, int *need)
+{
+	int r;
+
+	*need = 1;
+	if (level <= 0)
+		return -EINVAL;
+	r = pm_enter(&c->pm, lid, tid, behind_ptr, level, need);
+	if (r != PM_MISS)
+		return r;
+	*need = 1;
+	r = tm_one(c, lid, tid, behind_ptr, level, need, false);
+	return pm_leave(&c->pm, lid, tid, behind_ptr, level, r, *need);
+}
+
+/* the events of a pair types_match just found to match at level, once per pair */
+static int tm_record(struct tm_ctx *c, uint32_t lid, uint32_t tid, bool behind_ptr, int level)
+{
+	struct pair_ent *e = pm_slot(&c->pm, lid, tid, behind_ptr);
+	int need;
+
+	if (e->state != PM_DONE || e->v != 1 || e->recorded)
+		return 0;
+	e->recorded = 1;
+	need = 1;
+	return tm_one(c, lid, tid, behind_ptr, level, &need, true);
+}
+
+int btfx__core_types_match(const struct btfx *lb, uint32_t lid, const struct btfx *tb, uint32_t tid, btfx_tm_event_fn ev,
+			   void *arg)
+{
+	struct tm_ctx c;
+	int need, r;
+
+	tm_init(&c, lb, tb, ev, arg);
+	r = types_match(&c, lid, tid, false, 32, &need);
+	if (r > 0 && ev) {
+		int e = tm_record(&c, lid, tid, false, 32);
+		if (e < 0)
+			r = e;
+	}
+	tm_fini(&c);
+	return r;
+}
+
+static int types_compat_top(const struct btfx *lb, uint32_t lid, const struct btfx *tb, uint32_t tid)
+{
+	struct tm_ctx c;
+	int need, r;
+
+	tm_init(&c, lb, tb, NULL, NULL);
+	r = types_are_compat(&c, lid, tid, 32, &need);
+	tm_fini(&c);
+	return r;
 }
 
 /*
@@ -734,11 +1058,11 @@ static int spec_match(const struct btfx_core_spec *ls, const struct btfx *tb, ui
 	if (is_type_based(ls->kind)) {
 		int r;
 		if (ls->kind == BTFX_CORE_TYPE_MATCHES) {
-			r = types_match(ls->btf, ls->root_type_id, tb, tid, false, 32);
+			r = btfx__core_types_match(ls->btf, ls->root_type_id, tb, tid, NULL, NULL);
 			if (r == 0)
 				*miss = BTFX_MISS_TYPE_MISMATCH;
 		} else {
-			r = types_are_compat(ls->btf, ls->root_type_id, tb, tid, 32);
+			r = types_compat_top(ls->btf, ls->root_type_id, tb, tid);
 			if (r == 0)
 				*miss = BTFX_MISS_TYPE_INCOMPAT;
 		}

@@ -8,9 +8,9 @@
  * recomputed here and walked in the target: the raw accessor string names
  * every member on the path, anonymous ones included, which is exactly what
  * the field matching read.  Type-based relocations read the root through
- * pointers (type compatibility); TYPE_MATCHES is replayed with the matching
- * rules (relo_core.c's __bpf_core_types_match) to find which target members
- * and enumerators it compared.
+ * pointers (type compatibility); TYPE_MATCHES is decided again by the
+ * engine's matching (core.c, relo_core.c's __bpf_core_types_match), which
+ * reports the target types, members and enumerators it compared.
  *
  * A candidate whose spec cannot be recomputed (a truncated spec string, an
  * index that does not fit) is reported whole, which is always enough.
@@ -21,6 +21,7 @@
 
 #include "btfx/core.h"
 #include "btfx/minimize.h"
+#include "match.h"
 
 struct deps {
 	struct btfx_core_dep *d;
@@ -145,138 +146,21 @@ static bool enum_deps(struct deps *ds, const struct btfx *tb, uint32_t root, con
 /* TYPE_MATCHES replay                                                 */
 /* ------------------------------------------------------------------ */
 
-static bool names_match(const struct btfx *lb, uint32_t loff, const struct btfx *tb, uint32_t toff)
+/* what the engine's matching compared (core.c, btfx__core_types_match) */
+struct tm_arg {
+	struct deps *ds;
+	const struct btfx *tb;
+};
+
+static void tm_event(void *arg, uint32_t tid, uint32_t idx, enum btfx_tm_event ev)
 {
-	const char *ln = str_of(lb, loff), *tn = str_of(tb, toff);
-	size_t ll, tl;
+	struct tm_arg *a = arg;
 
-	if (!*tn)
-		return !*ln;
-	ll = btfx_essential_name_len(ln);
-	tl = btfx_essential_name_len(tn);
-	return ll == tl && !strncmp(ln, tn, ll);
-}
-
-static uint32_t enum_name(const struct btfx_type *t, uint32_t i)
-{
-	return btfx_kind(t) == BTFX_KIND_ENUM ? btfx_enums(t)[i].name_off : btfx_enums64(t)[i].name_off;
-}
-
-/*
- * Replays the matching of local lid against target tid; 1 match, 0 no,
- * <0 error.  With ds, records what a successful match compared (callers
- * only pass ds once they know the answer is 1).
- */
-static int tmatch(const struct btfx *lb, uint32_t lid, const struct btfx *tb, uint32_t tid, bool behind_ptr, int level,
-		  struct deps *ds)
-{
-	if (level <= 0)
-		return -EINVAL;
-	for (int depth = 32; depth > 0; depth--) {
-		const struct btfx_type *lt, *tt;
-		unsigned lk, tk;
-
-		if (ds && tid)
-			add(ds, tb, tid, 0, BTFX_DEP_SHAPE);
-		lt = skip(lb, lid, &lid);
-		tt = skip(tb, tid, &tid);
-		if (!lt || !tt)
-			return -EINVAL;
-		if (!names_match(lb, lt->name_off, tb, tt->name_off))
-			return 0;
-		lk = btfx_kind(lt);
-		tk = btfx_kind(tt);
-		switch (lk) {
-		case BTFX_KIND_UNKN:
-			return lk == tk;
-		case BTFX_KIND_FWD:
-			if (behind_ptr && lk != tk)
-				return (tk == BTFX_KIND_STRUCT && !btfx_kflag(lt)) || (tk == BTFX_KIND_UNION && btfx_kflag(lt));
-			return lk == tk && btfx_kflag(lt) == btfx_kflag(tt);
-		case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64: {
-			uint32_t lv = btfx_vlen(lt), tv = btfx_vlen(tt);
-			if (!btfx_is_any_enum(tt) || lt->size != tt->size || lv > tv)
-				return 0;
-			for (uint32_t i = 0; i < lv; i++) {
-				uint32_t j;
-				for (j = 0; j < tv; j++)
-					if (names_match(lb, enum_name(lt, i), tb, enum_name(tt, j)))
-						break;
-				if (j == tv)
-					return 0;
-				if (ds)
-					add(ds, tb, tid, j, BTFX_DEP_ENUMVAL);
-			}
-			return 1;
-		}
-		case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: {
-			const struct btfx_member *lm = btfx_members(lt), *tm = btfx_members(tt);
-			uint32_t lv = btfx_vlen(lt), tv = btfx_vlen(tt);
-			if (behind_ptr) {
-				if (lk == tk)
-					return 1;
-				return tk == BTFX_KIND_FWD && (lk == BTFX_KIND_UNION) == btfx_kflag(tt);
-			}
-			if (lk != tk || lv > tv)
-				return 0;
-			for (uint32_t i = 0; i < lv; i++) {
-				bool matched = false;
-				for (uint32_t j = 0; j < tv && !matched; j++) {
-					int e;
-					if (!names_match(lb, lm[i].name_off, tb, tm[j].name_off))
-						continue;
-					e = tmatch(lb, lm[i].type, tb, tm[j].type, behind_ptr, level - 1, NULL);
-					if (e < 0)
-						return e;
-					if (e > 0) {
-						matched = true;
-						if (ds) {
-							add(ds, tb, tid, j, BTFX_DEP_MEMBER);
-							tmatch(lb, lm[i].type, tb, tm[j].type, behind_ptr, level - 1, ds);
-						}
-					}
-				}
-				if (!matched)
-					return 0;
-			}
-			return 1;
-		}
-		case BTFX_KIND_INT:
-			return lk == tk && lt->size == tt->size &&
-			       (btfx_int_encoding(lt) & BTFX_INT_SIGNED) == (btfx_int_encoding(tt) & BTFX_INT_SIGNED);
-		case BTFX_KIND_PTR:
-			if (lk != tk)
-				return 0;
-			behind_ptr = true;
-			lid = lt->type;
-			tid = tt->type;
-			continue;
-		case BTFX_KIND_ARRAY:
-			if (lk != tk || btfx_array(lt)->nelems != btfx_array(tt)->nelems)
-				return 0;
-			lid = btfx_array(lt)->type;
-			tid = btfx_array(tt)->type;
-			continue;
-		case BTFX_KIND_FUNC_PROTO: {
-			const struct btfx_param *lp = btfx_params(lt), *tp = btfx_params(tt);
-			if (lk != tk || btfx_vlen(lt) != btfx_vlen(tt))
-				return 0;
-			for (uint32_t i = 0; i < btfx_vlen(lt); i++) {
-				int e = tmatch(lb, lp[i].type, tb, tp[i].type, behind_ptr, level - 1, NULL);
-				if (e <= 0)
-					return e;
-				if (ds)
-					tmatch(lb, lp[i].type, tb, tp[i].type, behind_ptr, level - 1, ds);
-			}
-			lid = lt->type;
-			tid = tt->type;
-			continue;
-		}
-		default:
-			return 0;
-		}
+	switch (ev) {
+	case BTFX_TM_SHAPE: add(a->ds, a->tb, tid, 0, BTFX_DEP_SHAPE); break;
+	case BTFX_TM_MEMBER: add(a->ds, a->tb, tid, idx, BTFX_DEP_MEMBER); break;
+	case BTFX_TM_ENUMVAL: add(a->ds, a->tb, tid, idx, BTFX_DEP_ENUMVAL); break;
 	}
-	return -EINVAL;
 }
 
 BTFX_API int btfx_core_result_deps(const struct btfx *local, uint32_t local_type_id, const char *access,
@@ -305,10 +189,12 @@ BTFX_API int btfx_core_result_deps(const struct btfx *local, uint32_t local_type
 			ok = enum_deps(&ds, c->btf, c->id, c->spec_str);
 		} else if (kind == BTFX_CORE_TYPE_MATCHES) {
 			size_t before = ds.n;
-			ok = tmatch(local, local_type_id, c->btf, c->id, false, 32, NULL) > 0;
-			if (ok)
-				tmatch(local, local_type_id, c->btf, c->id, false, 32, &ds);
-			else
+			struct tm_arg ta = { &ds, c->btf };
+			int r = btfx__core_types_match(local, local_type_id, c->btf, c->id, tm_event, &ta);
+			if (r == -ENOMEM)
+				ds.err = r;
+			ok = r > 0;
+			if (!ok)
 				ds.n = before;
 		} else {
 			add(&ds, c->btf, c->id, 0, BTFX_DEP_DEEP);

@@ -17,8 +17,9 @@
  * split on a base, copy and no copy), btfx_open (raw BTF file, ELF file,
  * gzip-compressed ELF), btfx_obj_open (a hand-made BPF object with
  * func_info, line_info and a CO-RE relocation), btfx_core_ctx_new,
- * btfx_core_calc, btfx_core_relocate_obj, btfx_record_layout_new,
- * btfx_diff_new, btfx_emit_c_buf.
+ * btfx_core_calc (a field, and TYPE_MATCHES on shared types),
+ * btfx_core_relocate_obj, btfx_record_layout_new, btfx_diff_new,
+ * btfx_emit_c_buf.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -748,6 +749,75 @@ static int ctor_calc(long n, void *arg)
 	return 0;
 }
 
+/*
+ * TYPE_MATCHES on a DAG of structs 20 deep (s<k> {s<k+1> a; s<k+1> b}),
+ * the last one with 40 int members: more type pairs than the engine's
+ * inline memo holds, and a member name index (F16).  Without memory for
+ * the index the plain scan decides; without memory for the memo the
+ * relocation fails with -ENOMEM.
+ */
+static uint8_t *dag_blob(size_t *size)
+{
+	struct bb *b = bb_new();
+	uint32_t i = bb_int(b, "int", 4, BTFX_INT_SIGNED, 0, 32), cur = 0;
+	char name[16];
+
+	for (int k = 19; k >= 0; k--) {
+		uint32_t s;
+		snprintf(name, sizeof(name), "s%d", k);
+		s = bb_struct(b, name, 0);
+		for (int m = 0; k == 19 && m < 40; m++) {
+			snprintf(name, sizeof(name), "m%d", m);
+			bb_member(b, name, i, 0);
+		}
+		if (k < 19) {
+			bb_member(b, "a", cur, 0);
+			bb_member(b, "b", cur, 0);
+		}
+		cur = s;
+	}
+	return blob_of(b, size);
+}
+
+struct match_arg {
+	const uint8_t *blob;
+	size_t size;
+};
+
+static int ctor_calc_matches(long n, void *arg)
+{
+	struct match_arg *a = arg;
+	struct btfx_open_opts o = { .sz = sizeof(o), .flags = BTFX_F_NO_VALIDATE };
+	struct btfx_error err;
+	struct btfx *l = btfx_parse(a->blob, a->size, "local", false, &o, &err);
+	struct btfx *t = btfx_parse(a->blob, a->size, "target", false, &o, &err);
+	struct btfx_core_ctx *ctx;
+	struct btfx_core_result res;
+	int rc;
+
+	assert_non_null(l);
+	assert_non_null(t);
+	ctx = btfx_core_ctx_new(l, t, NULL, 0);
+	assert_non_null(ctx);
+	arm(n);
+	rc = btfx_core_calc(ctx, btfx_type_cnt(l) - 1, "0", BTFX_CORE_TYPE_MATCHES, &res);
+	disarm();
+	btfx_core_ctx_free(ctx);
+	btfx_free(t);
+	btfx_free(l);
+	if (rc) {
+		if (rc != -ENOMEM || res.status != BTFX_CORE_ERROR || !res.reason[0])
+			PROBLEM("allocation %ld failing: %d, status %d, '%s'", n, rc, res.status, res.reason);
+		btfx_core_result_fini(&res);
+		return 1;
+	}
+	if (res.status != BTFX_CORE_OK || res.new_val != 1)
+		PROBLEM("allocation %ld failing: succeeded with status %d, value %llu (%s)", n, res.status,
+			(unsigned long long)res.new_val, res.reason);
+	btfx_core_result_fini(&res);
+	return 0;
+}
+
 static int ctor_relocate(long n, void *arg)
 {
 	struct core_arg *a = arg;
@@ -789,6 +859,12 @@ static void test_core(void **state)
 	fail_each("btfx_core_ctx_new", ctor_ctx_new, &a);
 	fail_each("btfx_core_calc", ctor_calc, &a);
 	fail_each("btfx_core_relocate_obj", ctor_relocate, &a);
+	{
+		struct match_arg ma;
+		ma.blob = dag_blob(&ma.size);
+		fail_each("btfx_core_calc TYPE_MATCHES", ctor_calc_matches, &ma);
+		free((void *)ma.blob);
+	}
 	unlink(path);
 	free(path);
 	free(tblob);

@@ -5,7 +5,8 @@
  * essential names and flavors, matching through anonymous members, arrays
  * (flexible or not), stateful candidate pruning and ambiguity, the result
  * of every kind when nothing matches, ENUM vs ENUM64, bitfields too big to
- * load, too-deep target nesting, TYPE_MATCHES details, and instruction
+ * load, too-deep target nesting, TYPE_MATCHES details (and its cost on
+ * shared types, loops and wide types: F16), and instruction
  * patching (ALU immediates, LDX offsets with the load-size adjustment,
  * ldimm64, poisoning, and the instructions that cannot be patched).
  *
@@ -23,9 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "btfx/btfx.h"
 #include "btfx/core.h"
+#include "btfx/minimize.h"
 #include "helpers/btf_builder.h"
 
 #define ENC_SIGNED 1
@@ -708,6 +711,245 @@ static void test_type_matches(void **state)
 	env_fini(&v);
 }
 
+/*
+ * TYPE_MATCHES and type compatibility on shared types (finding F16).
+ * libbpf compares a pair of types once per path to it: a DAG of structs,
+ * each with two members of the next, 31 deep, is 2^31 comparisons (and
+ * btfx_core_result_deps recorded once per path too).  Each pair is now
+ * decided once per relocation, with libbpf's answers, including those
+ * the level limit of 32 decides.
+ *
+ * dag(): [1] int (4 bytes, or bottom_size), [2] struct s<depth-1> {int x;
+ * int <last>}, then s<k> {s<k+1> a; [s<k+1> a;] s<k+1> b} down to s0 (id
+ * depth + 1): with dup_a, a second member "a" follows the first (only
+ * hostile BTF repeats a name), which libbpf tries when the first fails.
+ * Sizes and offsets are 0: the matching does not read them (unvalidated).
+ */
+static struct btfx *dag(const char *what, int depth, uint32_t bottom_size, const char *last, bool dup_a)
+{
+	struct bb *b = bb_new();
+	uint32_t i = bb_int(b, "int", bottom_size, ENC_SIGNED, 0, bottom_size * 8);
+	uint32_t cur = 0;
+	char name[16];
+
+	for (int k = depth - 1; k >= 0; k--) {
+		uint32_t s;
+		snprintf(name, sizeof(name), "s%d", k);
+		s = bb_struct(b, name, 0);
+		if (k == depth - 1) {
+			bb_member(b, "x", i, 0);
+			bb_member(b, last, i, 0);
+		} else {
+			bb_member(b, "a", cur, 0);
+			if (dup_a)
+				bb_member(b, "a", cur, 0);
+			bb_member(b, "b", cur, 0);
+		}
+		cur = s;
+	}
+	return mk(b, what, BTFX_F_NO_VALIDATE);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* one relocation on a fresh context, within a few seconds (libbpf: hours) */
+static void expect_fast(struct btfx *l, struct btfx *t, uint32_t id, uint32_t kind, enum btfx_core_status st, int err,
+			uint64_t val, const char *what)
+{
+	struct env v;
+	struct btfx_core_result r;
+	double t0 = now_s(), dt;
+
+	env_init(&v, l, t);
+	btfx_core_calc(v.ctx, id, "0", kind, &r);
+	dt = now_s() - t0;
+	if (r.status != st || (st == ST_ERR && r.err != err) || (st == ST_OK && r.new_val != val))
+		fail_msg("%s: [%u] %s: status %d err %d value %llu (%s); want status %d err %d value %llu", what, id,
+			 btfx_core_kind_str(kind), r.status, r.err, (unsigned long long)r.new_val, r.reason, st, err,
+			 (unsigned long long)val);
+	if (dt > 5.0)
+		fail_msg("%s: took %.1f s", what, dt);
+	if (st == ST_OK && val == 1 && kind == BTFX_CORE_TYPE_MATCHES) {
+		/* what it compared, each pair of types once (libbpf's walk: 2^31) */
+		struct btfx_core_dep *deps;
+		size_t nd;
+		assert_int_equal(btfx_core_result_deps(l, id, "0", kind, &r, &deps, &nd), 0);
+		if (nd == 0 || nd > 4000)
+			fail_msg("%s: %zu deps", what, nd);
+		free(deps);
+		if (now_s() - t0 > 5.0)
+			fail_msg("%s: deps took %.1f s", what, now_s() - t0);
+	}
+	btfx_core_result_fini(&r);
+	env_fini(&v);
+}
+
+static void test_type_matches_dag(void **state)
+{
+	(void)state;
+	/* s0 at level 32, s30 at 2, its ints at 1: a verdict */
+	expect_fast(dag("l", 31, 4, "y", false), dag("t", 31, 4, "y", false), 32, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 1,
+		    "31-deep DAG, same");
+	expect_fast(dag("l", 31, 4, "y", false), dag("t", 31, 4, "y", true), 32, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 1,
+		    "31-deep DAG, target repeats a");
+	expect_fast(dag("l", 31, 4, "y", false), dag("t", 31, 8, "y", true), 32, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 0,
+		    "31-deep DAG, target repeats a, deepest int is 8 bytes");
+	expect_fast(dag("l", 31, 4, "y", false), dag("t", 31, 4, "z", true), 32, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 0,
+		    "31-deep DAG, target repeats a, deepest member renamed");
+	expect_fast(dag("l", 31, 4, "y", true), dag("t", 31, 8, "y", false), 32, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 0,
+		    "31-deep DAG, local repeats a, deepest int is 8 bytes");
+	/* a level in the middle: s15 matches at level 32 whatever is above */
+	expect_fast(dag("l", 31, 4, "y", true), dag("t", 31, 4, "y", true), 17, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 1,
+		    "s15 of the DAG");
+	/* 32 deep: s31's ints at level 0, libbpf fails with -EINVAL */
+	expect_fast(dag("l", 32, 4, "y", false), dag("t", 32, 4, "y", true), 33, BTFX_CORE_TYPE_MATCHES, ST_ERR, -EINVAL,
+		    0, "32-deep DAG");
+	/* TYPE_EXISTS only compares the roots' kinds: struct vs struct */
+	expect_fast(dag("l", 40, 4, "y", false), dag("t", 40, 8, "y", true), 41, BTFX_CORE_TYPE_EXISTS, ST_OK, 0, 1,
+		    "40-deep DAG, TYPE_EXISTS");
+}
+
+/*
+ * The same through prototypes, which type compatibility follows too:
+ * [1] int, p<depth-1>(int, int) -> int, then pp<k> = ptr -> p<k>,
+ * p<k>(pp<k+1>, pp<k+1>) -> int ..., typedef fn_t -> pp0.
+ */
+static struct btfx *proto_dag(const char *what, int depth, uint32_t bottom_size)
+{
+	struct bb *b = bb_new();
+	uint32_t i = bb_int(b, "int", 4, ENC_SIGNED, 0, 32);
+	uint32_t bi = bb_int(b, "int", bottom_size, ENC_SIGNED, 0, bottom_size * 8);
+	uint32_t pp = 0;
+
+	for (int k = depth - 1; k >= 0; k--) {
+		uint32_t p = bb_proto(b, i);
+		bb_param(b, "", k == depth - 1 ? bi : pp);
+		bb_param(b, "", k == depth - 1 ? bi : pp);
+		pp = bb_ptr(b, p);
+	}
+	bb_typedef(b, "fn_t", pp);
+	return mk(b, what, BTFX_F_NO_VALIDATE);
+}
+
+static void test_type_compat_proto_dag(void **state)
+{
+	uint32_t fn = 2 + 2 * 31 + 1;
+
+	(void)state;
+	expect_fast(proto_dag("l", 31, 4), proto_dag("t", 31, 4), fn, BTFX_CORE_TYPE_EXISTS, ST_OK, 0, 1,
+		    "31-deep prototype DAG, TYPE_EXISTS");
+	expect_fast(proto_dag("l", 31, 4), proto_dag("t", 31, 4), fn, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 1,
+		    "31-deep prototype DAG, TYPE_MATCHES");
+	/* compatibility ignores int sizes; matching does not */
+	expect_fast(proto_dag("l", 31, 4), proto_dag("t", 31, 8), fn, BTFX_CORE_TYPE_EXISTS, ST_OK, 0, 1,
+		    "31-deep prototype DAG, 8-byte ints, TYPE_EXISTS");
+	expect_fast(proto_dag("l", 31, 4), proto_dag("t", 31, 8), fn, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 0,
+		    "31-deep prototype DAG, 8-byte ints, TYPE_MATCHES");
+	fn = 2 + 2 * 32 + 1;
+	expect_fast(proto_dag("l", 32, 4), proto_dag("t", 32, 4), fn, BTFX_CORE_TYPE_EXISTS, ST_ERR, -EINVAL, 0,
+		    "32-deep prototype DAG, TYPE_EXISTS");
+	expect_fast(proto_dag("l", 32, 4), proto_dag("t", 32, 4), fn, BTFX_CORE_TYPE_MATCHES, ST_ERR, -EINVAL, 0,
+		    "32-deep prototype DAG, TYPE_MATCHES");
+}
+
+/*
+ * Loops.  [1] int, [2] struct node {node *next; node *prev; cb_t cb; struct
+ * {anon *self; int v} in}, [3] node *, [4] anon struct {[5] *self; int v},
+ * [5] ptr -> [4], [6] proto (node *) -> void, [7] ptr -> [6], [8] typedef
+ * cb_t -> [7], [9] proto (rec_t) -> void, [10] typedef rec_t -> ptr [11],
+ * [11] ptr -> [9], [12] struct emb {emb e} (unvalidated: embeds itself).
+ * Behind a pointer a struct matches by kind, so node matches; rec_t's
+ * prototype takes itself, and emb contains itself: libbpf goes round
+ * until the level runs out (-EINVAL), as it does on the target alone.
+ */
+static struct btfx *loops(const char *what)
+{
+	struct bb *b = bb_new();
+	uint32_t i = bb_int(b, "int", 4, ENC_SIGNED, 0, 32);
+	bb_struct(b, "node", 0); /* [2] */
+	bb_member(b, "next", 3, 0);
+	bb_member(b, "prev", 3, 0);
+	bb_member(b, "cb", 8, 0);
+	bb_member(b, "in", 4, 0);
+	bb_ptr(b, 2);           /* [3] */
+	bb_struct(b, "", 0);    /* [4] */
+	bb_member(b, "self", 5, 0);
+	bb_member(b, "v", i, 0);
+	bb_ptr(b, 4);           /* [5] */
+	bb_proto(b, 0);         /* [6] */
+	bb_param(b, "n", 3);
+	bb_ptr(b, 6);           /* [7] */
+	bb_typedef(b, "cb_t", 7); /* [8] */
+	bb_proto(b, 0);         /* [9] */
+	bb_param(b, "r", 10);
+	bb_typedef(b, "rec_t", 11); /* [10] */
+	bb_ptr(b, 9);           /* [11] */
+	bb_struct(b, "emb", 0); /* [12] */
+	bb_member(b, "e", 12, 0);
+	return mk(b, what, BTFX_F_NO_VALIDATE);
+}
+
+static void test_type_matches_loops(void **state)
+{
+	(void)state;
+	expect_fast(loops("l"), loops("t"), 2, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 1, "node");
+	expect_fast(loops("l"), loops("t"), 8, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 1, "cb_t");
+	expect_fast(loops("l"), loops("t"), 10, BTFX_CORE_TYPE_MATCHES, ST_ERR, -EINVAL, 0, "rec_t");
+	expect_fast(loops("l"), loops("t"), 10, BTFX_CORE_TYPE_EXISTS, ST_ERR, -EINVAL, 0, "rec_t, TYPE_EXISTS");
+	expect_fast(loops("l"), loops("t"), 12, BTFX_CORE_TYPE_MATCHES, ST_ERR, -EINVAL, 0, "emb");
+	expect_fast(loops("l"), loops("t"), 12, BTFX_CORE_TYPE_EXISTS, ST_OK, 0, 1, "emb, TYPE_EXISTS");
+}
+
+/*
+ * Wide types: members and enumerators are looked up by name (libbpf
+ * compares every pair), with libbpf's order among equal names.
+ * [1] int, [2] long, [3] struct wide {f0 .. f1499: int}, [4] enum wenum
+ * {v0 .. v1499}; the target lists them backwards, wide has an "f7" of type
+ * long before its int f7, and wenum's v3 is renamed v3x (v3 = 1) or
+ * v3___flavor (v3 = 2), which matches v3.
+ */
+static struct btfx *wide(const char *what, bool target, int v3)
+{
+	struct bb *b = bb_new();
+	uint32_t i = bb_int(b, "int", 4, ENC_SIGNED, 0, 32);
+	uint32_t l = bb_int(b, "long", 8, ENC_SIGNED, 0, 64);
+	char name[16];
+
+	bb_struct(b, "wide", 0);
+	if (target)
+		bb_member(b, "f7", l, 0);
+	for (int k = 0; k < 1500; k++) {
+		snprintf(name, sizeof(name), "f%d", target ? 1499 - k : k);
+		bb_member(b, name, i, 0);
+	}
+	bb_enum(b, "wenum", 4, false);
+	for (int k = 0; k < 1500; k++) {
+		int n = target ? 1499 - k : k;
+		snprintf(name, sizeof(name), "v%d", n);
+		if (target && n == 3 && v3)
+			snprintf(name, sizeof(name), "%s", v3 == 1 ? "v3x" : "v3___flavor");
+		bb_enum_val(b, name, k);
+	}
+	return mk(b, what, BTFX_F_NO_VALIDATE);
+}
+
+static void test_type_matches_wide(void **state)
+{
+	(void)state;
+	/* the target's first f7 is a long: its second one matches */
+	expect_fast(wide("l", false, 0), wide("t", true, 0), 3, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 1, "wide");
+	expect_fast(wide("l", false, 0), wide("t", true, 0), 4, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 1, "wenum");
+	expect_fast(wide("l", false, 0), wide("t", true, 1), 4, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 0, "wenum, v3x");
+	expect_fast(wide("l", false, 0), wide("t", true, 2), 4, BTFX_CORE_TYPE_MATCHES, ST_OK, 0, 1,
+		    "wenum, v3___flavor");
+}
+
 /* ------------------------------------------------------------------ patch */
 
 #define BPF_LDX_MEM(sz) (0x01 | 0x60 | (sz))
@@ -909,6 +1151,10 @@ int main(void)
 		cmocka_unit_test(test_too_deep_target),
 		cmocka_unit_test(test_hostile_anonymous_members),
 		cmocka_unit_test(test_type_matches),
+		cmocka_unit_test(test_type_matches_dag),
+		cmocka_unit_test(test_type_compat_proto_dag),
+		cmocka_unit_test(test_type_matches_loops),
+		cmocka_unit_test(test_type_matches_wide),
 		cmocka_unit_test(test_patch),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
