@@ -72,19 +72,21 @@ static void table_put(struct table *t, uint32_t h, uint32_t id)
 }
 
 /*
- * Sized to the named entries (counted while framing) (a kernel has ~20k named types besides its
- * ~56k FUNCs), at most half full: a fresh table costs a page fault per
- * 4 KiB on first touch, which is most of building it.
+ * Sized to the named entries counted while framing (a kernel has ~20k
+ * named types besides its ~56k FUNCs), at most 2/3 full, and its pages
+ * mapped in one call: a fresh table costs a page fault per 4 KiB on first
+ * touch, which was most of building it.
  */
 static int table_build(struct btfx *btf, struct table *tab, bool ess)
 {
 	uint32_t cap = 16, named = ess ? btf->n_named_ess : btf->n_named;
 
-	while (cap < named * 2u)
+	while (cap < named + named / 2u) /* at most 2/3 full */
 		cap <<= 1;
 	tab->slots = calloc(cap, sizeof(struct slot));
 	if (!tab->slots)
 		return -ENOMEM;
+	btfx__populate(tab->slots, (size_t)cap * sizeof(struct slot));
 	tab->mask = cap - 1;
 	if (ess && btf->ess_ids) { /* listed while framing: no walk over every record */
 		for (uint32_t i = 0; i < btf->n_ess_ids; i++) {

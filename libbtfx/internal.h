@@ -99,6 +99,10 @@ BTFX_HIDDEN void btfx__names_free(struct btfx_name_index *ni);
 /* btfx_check_refs(); with_path false leaves the file name to the caller's prefix */
 int btfx__check_refs(const struct btfx *btf, struct btfx_error *err, bool with_path);
 
+/* Map the pages of a fresh allocation in one call (a fault each on first touch
+ * costs more); a hint, without effect on contents. */
+void btfx__populate(void *p, size_t size);
+
 /* Build the name (ess=false) or essential-name index now; 0 or -ENOMEM. */
 int btfx__names_build(struct btfx *btf, bool ess);
 

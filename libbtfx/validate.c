@@ -1493,7 +1493,7 @@ enum { JOB_FRAMING, JOB_GO, JOB_STOP };
  * in one call while pass 2 starts; the call never changes contents, and
  * kernels without it (before 5.14) just refuse.
  */
-static void populate(void *p, size_t size)
+void btfx__populate(void *p, size_t size)
 {
 #ifdef MADV_POPULATE_WRITE
 	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + size) & ~(uintptr_t)4095;
@@ -1547,7 +1547,7 @@ static void *helper_thread(void *arg)
 	if (stage != JOB_GO)
 		return NULL;
 	env->ident = bm;
-	populate(env->res, (size_t)env->nr * sizeof(*env->res));
+	btfx__populate(env->res, (size_t)env->nr * sizeof(*env->res));
 	for (int64_t c; (c = claim_chunk(j, false)) >= 0;) {
 		uint32_t to = (uint32_t)c * PASS1_CHUNK + PASS1_CHUNK < env->nr ? (uint32_t)c * PASS1_CHUNK + PASS1_CHUNK
 										: env->nr;
