@@ -670,11 +670,52 @@ static FZ_UNUSED struct btfx *fz_open(const char *path, struct btfx_error *err)
  * f(btf, validated, arg) on the first success.  copy alternates with the
  * input size, so both ownership paths run.
  */
+/*
+ * BTFX_F_REFS_ONLY folds btfx_check_refs() into framing: it must accept
+ * exactly what NO_VALIDATE + btfx_check_refs() accepts, with the same
+ * message, and its essential index (built from framing's list) must answer
+ * as the lazily built one.
+ */
+static FZ_UNUSED void fz_check_refs_only(const uint8_t *data, size_t size, const struct btfx *base)
+{
+	struct btfx_open_opts ro = { .sz = sizeof(ro), .base = base,
+				     .flags = BTFX_F_REFS_ONLY | BTFX_F_INDEX_ESSENTIAL | BTFX_F_NO_AUTO_BASE };
+	struct btfx_open_opts no = { .sz = sizeof(no), .base = base, .flags = BTFX_F_NO_VALIDATE | BTFX_F_NO_AUTO_BASE };
+	struct btfx_error e1, e2;
+	struct btfx *r = btfx_parse(data, size, "fuzz", false, &ro, &e1);
+	struct btfx *n = btfx_parse(data, size, "fuzz", false, &no, &e2);
+	int rc = n ? btfx_check_refs(n, &e2) : -1;
+
+	FZ_ASSERT(!r == !(n && !rc), "REFS_ONLY %s, NO_VALIDATE + check_refs %s", r ? "accepts" : e1.msg,
+		  n && !rc ? "accepts" : e2.msg);
+	if (!r && n && rc)
+		FZ_ASSERT(!strcmp(e1.msg, e2.msg), "messages differ: '%s' vs '%s'", e1.msg, e2.msg);
+	if (r) {
+		uint32_t cnt = btfx_type_cnt(r);
+		for (uint32_t id = btfx_start_id(r); id < cnt && id < btfx_start_id(r) + 64; id++) {
+			const char *s = btfx_str(r, btfx_type_by_id(r, id)->name_off);
+			uint32_t a[4], b[4];
+			size_t na, nb, len;
+			if (!s || !*s)
+				continue;
+			len = btfx_essential_name_len(s);
+			na = btfx_find_essential(r, s, len, a, 4);
+			nb = btfx_find_essential(n, s, len, b, 4);
+			FZ_ASSERT(na == nb && !memcmp(a, b, (na < 4 ? na : 4) * sizeof(a[0])),
+				  "[%u] essential lookups differ (%zu vs %zu)", id, na, nb);
+		}
+	}
+	btfx_free(r);
+	btfx_free(n);
+}
+
 static FZ_UNUSED void fz_parse_all(const uint8_t *data, size_t size, const struct btfx *base,
 				   void (*f)(struct btfx *btf, bool validated, void *arg), void *arg)
 {
-	static const uint32_t flag_sets[] = { 0, BTFX_F_OBJECT, BTFX_F_NO_VALIDATE };
+	static const uint32_t flag_sets[] = { 0, BTFX_F_OBJECT, BTFX_F_REFS_ONLY | BTFX_F_INDEX_ESSENTIAL,
+					      BTFX_F_NO_VALIDATE };
 
+	fz_check_refs_only(data, size, base);
 	for (size_t i = 0; i < sizeof(flag_sets) / sizeof(flag_sets[0]); i++) {
 		struct btfx_open_opts o = { .sz = sizeof(o), .base = base, .flags = flag_sets[i] | BTFX_F_NO_AUTO_BASE };
 		struct btfx_error err;
