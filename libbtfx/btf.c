@@ -302,65 +302,6 @@ struct refs_acc {
 
 #define MAXU(a, b) ((a) > (b) ? (a) : (b))
 
-static inline void refs_note(const struct btfx *btf, struct refs_acc *a, const struct btfx_type *t, unsigned k,
-			     uint32_t id)
-{
-	uint32_t vlen = btfx_vlen(t), r = 0, nm = t->name_off;
-
-	switch (k) {
-	case BTFX_KIND_UNKN:
-		a->recheck = true;
-		break;
-	case BTFX_KIND_PTR: case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST:
-	case BTFX_KIND_RESTRICT: case BTFX_KIND_TYPE_TAG: case BTFX_KIND_VAR: case BTFX_KIND_DECL_TAG:
-		r = t->type;
-		break;
-	case BTFX_KIND_FUNC: {
-		uint32_t p = t->type;
-		if (!p || p >= id)
-			a->recheck = true;
-		else if ((p >= btf->start_id ? btf->kinds[p - btf->start_id] : btfx_kind(btfx__type(btf, p))) !=
-			 BTFX_KIND_FUNC_PROTO)
-			a->recheck = true;
-		break;
-	}
-	case BTFX_KIND_ARRAY:
-		r = MAXU(btfx_array(t)->type, btfx_array(t)->index_type);
-		break;
-	case BTFX_KIND_STRUCT: case BTFX_KIND_UNION:
-		for (uint32_t i = 0; i < vlen; i++) {
-			r = MAXU(r, btfx_members(t)[i].type);
-			nm = MAXU(nm, btfx_members(t)[i].name_off);
-		}
-		break;
-	case BTFX_KIND_ENUM:
-		for (uint32_t i = 0; i < vlen; i++)
-			nm = MAXU(nm, btfx_enums(t)[i].name_off);
-		break;
-	case BTFX_KIND_ENUM64:
-		for (uint32_t i = 0; i < vlen; i++)
-			nm = MAXU(nm, btfx_enums64(t)[i].name_off);
-		break;
-	case BTFX_KIND_FUNC_PROTO:
-		r = t->type;
-		for (uint32_t i = 0; i < vlen; i++) {
-			r = MAXU(r, btfx_params(t)[i].type);
-			nm = MAXU(nm, btfx_params(t)[i].name_off);
-		}
-		break;
-	case BTFX_KIND_DATASEC:
-		for (uint32_t i = 0; i < vlen; i++)
-			r = MAXU(r, btfx_secinfos(t)[i].type);
-		break;
-	default:
-		break;
-	}
-	a->max_ref = MAXU(a->max_ref, r);
-	a->max_name = MAXU(a->max_name, nm);
-	if (a->ess_ids && t->name_off && !btfx__ess_skip(k))
-		a->ess_ids[a->n_ess++] = id;
-}
-
 /*
  * Frame the type section: type_offs[] and kinds[] (one allocation, kinds
  * after the offsets).  kinds[i] is btfx_kind() of own type start_id + i, a
@@ -369,12 +310,13 @@ static inline void refs_note(const struct btfx *btf, struct refs_acc *a, const s
  * known kinds are computed inline; only kinds described by a layout
  * section take btfx__type_size().
  */
-static int parse_types(struct btfx *btf, struct refs_acc *acc, struct btfx_error *err)
+static inline __attribute__((always_inline)) int parse_types_impl(struct btfx *btf, struct refs_acc *acc,
+								      struct btfx_error *err, const bool refs)
 {
 	const struct btfx_header_info *h = &btf->hdr;
 	uint32_t len = h->type_len, off = 0, cap, n = 0;
 	const uint8_t *types = btf->data + h->hdr_len + h->type_off;
-	uint32_t named = 0, named_ess = 0;
+	uint32_t named = 0, named_ess = 0, max_ref = 0, max_name = 0;
 	int64_t base_off = h->hdr_len + (int64_t)h->type_off;
 	uint32_t *offs;
 	uint8_t *kinds;
@@ -409,25 +351,84 @@ static int parse_types(struct btfx *btf, struct refs_acc *acc, struct btfx_error
 		 * instead of waiting for a table lookup on each record.
 		 */
 		switch (k) {
-		case BTFX_KIND_PTR: case BTFX_KIND_FWD: case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE:
-		case BTFX_KIND_CONST: case BTFX_KIND_RESTRICT: case BTFX_KIND_FUNC: case BTFX_KIND_FLOAT:
-		case BTFX_KIND_TYPE_TAG:
+		case BTFX_KIND_PTR: case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST:
+		case BTFX_KIND_RESTRICT: case BTFX_KIND_TYPE_TAG:
+			need = sz = sizeof(*t);
+			if (refs)
+				max_ref = MAXU(max_ref, t->type);
+			break;
+		case BTFX_KIND_FWD: case BTFX_KIND_FLOAT:
 			need = sz = sizeof(*t);
 			break;
-		case BTFX_KIND_INT: case BTFX_KIND_VAR: case BTFX_KIND_DECL_TAG:
+		case BTFX_KIND_FUNC:
+			need = sz = sizeof(*t);
+			if (refs) { /* its FUNC_PROTO must come earlier: kinds[] has it */
+				uint32_t p = t->type;
+				if (!p || p >= id ||
+				    (p >= btf->start_id ? kinds[p - btf->start_id] : btfx_kind(btfx__type(btf, p))) !=
+					    BTFX_KIND_FUNC_PROTO)
+					acc->recheck = true;
+			}
+			break;
+		case BTFX_KIND_VAR: case BTFX_KIND_DECL_TAG:
+			need = sz = sizeof(*t) + 4;
+			if (refs)
+				max_ref = MAXU(max_ref, t->type);
+			break;
+		case BTFX_KIND_INT:
 			need = sz = sizeof(*t) + 4;
 			break;
+		/* kinds with trailing records: read only when they fit (else the check below fails) */
 		case BTFX_KIND_ARRAY:
 			need = sz = sizeof(*t) + 12;
+			if (refs && need <= len - off)
+				max_ref = MAXU(max_ref, MAXU(btfx_array(t)->type, btfx_array(t)->index_type));
 			break;
-		case BTFX_KIND_ENUM: case BTFX_KIND_FUNC_PROTO:
+		case BTFX_KIND_ENUM:
 			need = sizeof(*t) + (uint64_t)btfx_vlen(t) * 8;
 			sz = (size_t)need;
+			if (refs && need <= len - off)
+				for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++)
+					max_name = MAXU(max_name, btfx_enums(t)[i].name_off);
 			break;
-		case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: case BTFX_KIND_DATASEC: case BTFX_KIND_ENUM64:
+		case BTFX_KIND_FUNC_PROTO:
+			need = sizeof(*t) + (uint64_t)btfx_vlen(t) * 8;
+			sz = (size_t)need;
+			if (refs && need <= len - off) {
+				max_ref = MAXU(max_ref, t->type);
+				for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++) {
+					max_ref = MAXU(max_ref, btfx_params(t)[i].type);
+					max_name = MAXU(max_name, btfx_params(t)[i].name_off);
+				}
+			}
+			break;
+		case BTFX_KIND_STRUCT: case BTFX_KIND_UNION:
 			need = sizeof(*t) + (uint64_t)btfx_vlen(t) * 12;
 			sz = (size_t)need;
+			if (refs && need <= len - off)
+				for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++) {
+					max_ref = MAXU(max_ref, btfx_members(t)[i].type);
+					max_name = MAXU(max_name, btfx_members(t)[i].name_off);
+				}
 			break;
+		case BTFX_KIND_ENUM64:
+			need = sizeof(*t) + (uint64_t)btfx_vlen(t) * 12;
+			sz = (size_t)need;
+			if (refs && need <= len - off)
+				for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++)
+					max_name = MAXU(max_name, btfx_enums64(t)[i].name_off);
+			break;
+		case BTFX_KIND_DATASEC:
+			need = sizeof(*t) + (uint64_t)btfx_vlen(t) * 12;
+			sz = (size_t)need;
+			if (refs && need <= len - off)
+				for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++)
+					max_ref = MAXU(max_ref, btfx_secinfos(t)[i].type);
+			break;
+		case BTFX_KIND_UNKN:
+			if (refs)
+				acc->recheck = true;
+			/* fall through */
 		default:
 			sz = btfx__type_size(btf, t, &need);
 			if (!sz)
@@ -446,13 +447,26 @@ static int parse_types(struct btfx *btf, struct refs_acc *acc, struct btfx_error
 		off += sz;
 		named += t->name_off != 0;
 		named_ess += t->name_off != 0 && !btfx__ess_skip(k);
-		if (acc)
-			refs_note(btf, acc, t, k, id);
+		if (refs) {
+			max_name = MAXU(max_name, t->name_off);
+			if (acc->ess_ids && t->name_off && !btfx__ess_skip(k))
+				acc->ess_ids[acc->n_ess++] = id;
+		}
 	}
 	btf->nr_types = n;
 	btf->n_named = named;
 	btf->n_named_ess = named_ess;
+	if (refs) {
+		acc->max_ref = max_ref;
+		acc->max_name = max_name;
+	}
 	return 0;
+}
+
+/* Two copies of the loop: without and with the libbpf-level checks. */
+static int parse_types(struct btfx *btf, struct refs_acc *acc, struct btfx_error *err)
+{
+	return acc ? parse_types_impl(btf, acc, err, true) : parse_types_impl(btf, NULL, err, false);
 }
 
 void btfx__err_prefix(struct btfx_error *err, const char *path)
