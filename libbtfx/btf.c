@@ -297,7 +297,7 @@ static int parse_layout(struct btfx *btf, struct btfx_error *err)
 struct refs_acc {
 	uint32_t max_ref, max_name;
 	bool recheck;
-	uint32_t *ess_ids, n_ess; /* BTFX_F_INDEX_ESSENTIAL: own ids of the essential index */
+	uint32_t *ess_ids, n_ess; /* BTFX_F_INDEX_ESSENTIAL: (id, name_off) of the essential index's own entries */
 };
 
 #define MAXU(a, b) ((a) > (b) ? (a) : (b))
@@ -449,8 +449,10 @@ static inline __attribute__((always_inline)) int parse_types_impl(struct btfx *b
 		named_ess += t->name_off != 0 && !btfx__ess_skip(k);
 		if (refs) {
 			max_name = MAXU(max_name, t->name_off);
-			if (acc->ess_ids && t->name_off && !btfx__ess_skip(k))
-				acc->ess_ids[acc->n_ess++] = id;
+			if (acc->ess_ids && t->name_off && !btfx__ess_skip(k)) {
+				acc->ess_ids[2 * acc->n_ess] = id;
+				acc->ess_ids[2 * acc->n_ess++ + 1] = t->name_off;
+			}
 		}
 	}
 	btf->nr_types = n;
@@ -556,7 +558,7 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 
 	if (!e && refs_only && (btf->flags & BTFX_F_INDEX_ESSENTIAL)) {
 		/* at most one id per 12-byte record; pages are touched only as used */
-		acc.ess_ids = malloc(((size_t)btf->hdr.type_len / 12 + 1) * sizeof(*acc.ess_ids));
+		acc.ess_ids = malloc(((size_t)btf->hdr.type_len / 12 + 1) * 2 * sizeof(*acc.ess_ids));
 		if (!acc.ess_ids)
 			e = btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
 	}

@@ -89,10 +89,16 @@ static int table_build(struct btfx *btf, struct table *tab, bool ess)
 	btfx__populate(tab->slots, (size_t)cap * sizeof(struct slot));
 	tab->mask = cap - 1;
 	if (ess && btf->ess_ids) { /* listed while framing: no walk over every record */
+		const uint32_t *e = btf->ess_ids;
 		for (uint32_t i = 0; i < btf->n_ess_ids; i++) {
-			const char *name = btfx_str(btf, btfx__type(btf, btf->ess_ids[i])->name_off);
+			const char *name = btfx_str(btf, e[2 * i + 1]);
+			if (i + 16 < btf->n_ess_ids) { /* names are scattered: ask for one ahead */
+				const char *ahead = btfx_str(btf, e[2 * (i + 16) + 1]);
+				if (ahead)
+					__builtin_prefetch(ahead);
+			}
 			if (name && *name)
-				table_put(tab, hash_bytes(name, btfx_essential_name_len(name)), btf->ess_ids[i]);
+				table_put(tab, hash_bytes(name, btfx_essential_name_len(name)), e[2 * i]);
 		}
 		return 0;
 	}

@@ -47,7 +47,7 @@ struct btfx {
 	uint32_t start_id;        /* first own id (1 for non-split) */
 	uint32_t nr_types;        /* own types */
 	uint32_t n_named, n_named_ess; /* own types with a name_off; those besides without BTFX_ESS_SKIP kinds */
-	const uint32_t *ess_ids;  /* while opening: the essential index's own ids, in order, if known */
+	const uint32_t *ess_ids;  /* while opening: (id, name_off) pairs of the essential index's own entries, in id order, if known */
 	uint32_t n_ess_ids;
 	uint32_t start_str_off;   /* first own string offset */
 	uint32_t *type_offs;
