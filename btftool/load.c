@@ -147,6 +147,11 @@ void load_report_fini(struct load_report *r)
 	free(r->kernel);
 	free(r->error);
 	free(r->note);
+	if (r->btf) {
+		free(r->btf->message);
+		free(r->btf->log);
+		free(r->btf);
+	}
 	memset(r, 0, sizeof(*r));
 }
 
@@ -290,8 +295,48 @@ void load_prog_json(struct out *o, const struct load_prog *p, unsigned log_lines
 	out_char(o, '}');
 }
 
+/* --btf: {"object", "kernel", "btf": {"bytes", "status", "errno", "message", "log", ...}, "exit"} */
+static void btf_report_json(struct out *o, const struct load_report *r, unsigned log_lines)
+{
+	const struct load_btf *b = r->btf;
+
+	out_lit(o, "{\"object\":");
+	json_str_or_null(o, r->object);
+	out_lit(o, ",\"kernel\":");
+	json_str_or_null(o, r->kernel);
+	out_printf(o, ",\"btf\":{\"bytes\":%zu,\"status\":\"%s\"", b->bytes, load_status_str(b->status));
+	if (b->status != LP_LOADED) {
+		if (b->err)
+			out_printf(o, ",\"errno\":%d", b->err);
+		out_lit(o, ",\"message\":");
+		json_str_or_null(o, b->message);
+	}
+	if (b->log) {
+		size_t nl, shown;
+		const char *t = log_tail(b->log, log_lines, &nl, &shown);
+		out_lit(o, ",\"log\":");
+		out_json_str(o, t);
+		out_printf(o, ",\"log_lines\":%zu,\"log_truncated\":%s", nl,
+			   b->log_truncated || shown < nl ? "true" : "false");
+	}
+	out_char(o, '}');
+	if (r->error) {
+		out_lit(o, ",\"error\":");
+		out_json_str(o, r->error);
+	}
+	if (r->note) {
+		out_lit(o, ",\"note\":");
+		out_json_str(o, r->note);
+	}
+	out_printf(o, ",\"exit\":%d}", r->exit);
+}
+
 void load_report_json(struct out *o, const struct load_report *r, unsigned log_lines)
 {
+	if (r->btf) {
+		btf_report_json(o, r, log_lines);
+		return;
+	}
 	out_lit(o, "{\"object\":");
 	json_str_or_null(o, r->object);
 	out_lit(o, ",\"target\":");
@@ -356,11 +401,61 @@ static void text_relo(struct out *o, const struct load_relo *x, const char *ind)
 		out_printf(o, "%s    near miss: %s\n", ind, x->hints[i]);
 }
 
+static void text_log(struct out *o, const char *what, const char *log, bool truncated, unsigned n, const char *ind)
+{
+	size_t nl, shown;
+	const char *t = log_tail(log, n, &nl, &shown);
+	const char *e;
+
+	out_printf(o, "%s%s (", ind, what);
+	if (shown < nl)
+		out_printf(o, "last %zu of %zu lines", shown, nl);
+	else
+		out_printf(o, "%zu lines", nl);
+	out_printf(o, "%s):\n", truncated ? ", truncated" : "");
+	while (*t) {
+		e = strchr(t, '\n');
+		if (!e)
+			e = t + strlen(t);
+		if (e > t || *e)
+			out_printf(o, "%s  %.*s\n", ind, (int)(e - t), t);
+		t = *e ? e + 1 : e;
+	}
+}
+
+/* --btf: "FILE: BTF, N bytes, kernel K: loaded" or REJECTED with the kernel's log */
+static void btf_report_text(struct out *o, const struct load_report *r, const char *ind, unsigned log_lines)
+{
+	const struct load_btf *b = r->btf;
+	char ind2[64];
+
+	snprintf(ind2, sizeof(ind2), "%s  ", ind);
+	out_printf(o, "%s%s: BTF, %zu bytes", ind, r->object ? r->object : "?", b->bytes);
+	if (r->kernel)
+		out_printf(o, ", kernel %s", r->kernel);
+	if (b->status == LP_LOADED) {
+		out_str(o, ": loaded\n");
+	} else {
+		out_printf(o, ": %s", b->status == LP_REJECTED ? "REJECTED" : "ERROR");
+		if (b->err)
+			out_printf(o, " (errno %d)", b->err);
+		out_printf(o, ": %s\n", b->message ? b->message : r->error ? r->error : "");
+	}
+	if (b->status != LP_LOADED && b->log && b->log[0])
+		text_log(o, "BTF verifier log", b->log, b->log_truncated, log_lines ? log_lines : 30, ind2);
+	if (r->note)
+		out_printf(o, "%snote: %s\n", ind2, r->note);
+}
+
 void load_report_text(struct out *o, const struct load_report *r, const char *ind, unsigned log_lines)
 {
 	size_t nload = 0;
 	char ind2[64], ind4[64];
 
+	if (r->btf) {
+		btf_report_text(o, r, ind, log_lines);
+		return;
+	}
 	snprintf(ind2, sizeof(ind2), "%s  ", ind);
 	snprintf(ind4, sizeof(ind4), "%s    ", ind);
 
@@ -1221,16 +1316,227 @@ out:
 	return rep->exit;
 }
 
+/* ------------------------------------------------------------------ */
+/* --btf: BPF_BTF_LOAD                                                 */
+/* ------------------------------------------------------------------ */
+
+#define BTF_LOG_SIZE (64u << 20) /* a whole vmlinux BTF logs a line per type */
+
+/* Whole file into memory; NULL and why on failure (a BTF is checked by magic). */
+static void *read_btf_file(const char *path, size_t *size, char **why)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f) {
+		*why = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (len == cap) {
+			char *nb;
+			cap = cap ? cap * 2 : 1 << 20;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				fclose(f);
+				free(buf);
+				*why = xasprintf("%s: out of memory", path);
+				return NULL;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n);
+	if (ferror(f)) {
+		*why = xasprintf("%s: read error", path);
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	/* raw BTF starts with its magic 0xeb9f, in either byte order (the kernel takes its own) */
+	if (len < 24 || !(((unsigned char)buf[0] == 0x9f && (unsigned char)buf[1] == 0xeb) ||
+			  ((unsigned char)buf[0] == 0xeb && (unsigned char)buf[1] == 0x9f))) {
+		*why = xasprintf("%s: not a raw BTF file (no BTF magic; `btftool dump FILE --format btf -o OUT` writes one)",
+				 path);
+		free(buf);
+		return NULL;
+	}
+	*size = len;
+	return buf;
+}
+
+/* the last non-empty line of log, or NULL */
+static char *last_line(const char *log)
+{
+	size_t len = strlen(log);
+	const char *e, *s;
+
+	while (len && (log[len - 1] == '\n' || log[len - 1] == ' '))
+		len--;
+	if (!len)
+		return NULL;
+	e = log + len;
+	for (s = e; s > log && s[-1] != '\n'; s--)
+		;
+	return xasprintf("%.*s", (int)(e - s), s);
+}
+
+/*
+ * Hand path to BPF_BTF_LOAD, as libbpf does: first without a log (a whole
+ * kernel BTF logs one line per type), and when the kernel refuses it, again
+ * with a log to say why.
+ */
+static int do_load_btf(const char *path, struct load_report *rep)
+{
+	struct load_btf *b = xcalloc(1, sizeof(*b));
+	struct utsname u;
+	char *why = NULL, *log;
+	size_t n = 0;
+	void *d;
+	int fd, e;
+
+	rep->btf = b;
+	rep->object = load_strdup(path);
+	if (!uname(&u))
+		rep->kernel = load_strdup(u.release);
+	d = read_btf_file(path, &n, &why);
+	if (!d) {
+		b->status = LP_ERROR;
+		rep->error = why;
+		return rep->exit = EXIT_ERROR;
+	}
+	b->bytes = n;
+	fd = bpf_btf_load(d, n, NULL);
+	if (fd >= 0) {
+		close(fd);
+		free(d);
+		b->status = LP_LOADED;
+		return rep->exit = EXIT_OK;
+	}
+	e = -errno;
+	b->err = e;
+	log = malloc(BTF_LOG_SIZE);
+	if (log) {
+		LIBBPF_OPTS(bpf_btf_load_opts, lo, .log_buf = log, .log_size = BTF_LOG_SIZE, .log_level = 1);
+		log[0] = 0;
+		fd = bpf_btf_load(d, n, &lo);
+		if (fd >= 0) {
+			close(fd);
+			rep->note = xasprintf("the load failed (%s), then succeeded with a verifier log", strerror(-e));
+		}
+		log[BTF_LOG_SIZE - 1] = 0;
+		b->log_truncated = strlen(log) >= BTF_LOG_SIZE - 2;
+		b->message = last_line(log);
+		if (log[0]) {
+			b->log = load_strdup(log);
+		}
+		free(log);
+	}
+	free(d);
+	if (!b->message)
+		b->message = xasprintf("%s", strerror(-e));
+	/* the kernel judged the BTF, or could not take it at all */
+	if (e == -EPERM || e == -EACCES || e == -ENOMEM || e == -ENOSYS || e == -EFAULT) {
+		b->status = LP_ERROR;
+		rep->error = xasprintf("BPF_BTF_LOAD: %s", strerror(-e));
+		return rep->exit = EXIT_ERROR;
+	}
+	b->status = LP_REJECTED;
+	return rep->exit = EXIT_NEGATIVE;
+}
+
+/* btftool load --btf FILE...: in the running kernel, or in each --kernel VM */
+static int load_btf_files(char **files, size_t nfiles, const char *target, const char *pin, const char **kernels,
+			  size_t nk, bool json, unsigned log_lines, struct vm_opts *vo)
+{
+	struct load_report *reps;
+	int rc = EXIT_OK;
+	struct out o;
+
+	if (!nfiles) {
+		p_err("load: --btf needs at least one FILE");
+		return EXIT_ERROR;
+	}
+	if (target || pin) {
+		p_err("load: --target and --pin apply to BPF objects, not to --btf");
+		return EXIT_ERROR;
+	}
+	/* every file is raw BTF, before anything is loaded or booted */
+	for (size_t i = 0; i < nfiles; i++) {
+		char *why = NULL;
+		size_t n;
+		void *d = read_btf_file(files[i], &n, &why);
+		if (!d) {
+			p_err("load: %s", why);
+			free(why);
+			return EXIT_ERROR;
+		}
+		free(d);
+	}
+	if (nk) {
+		vo->kernels = kernels;
+		vo->nkernels = nk;
+		vo->objects = (const char **)files;
+		vo->nobjects = nfiles;
+		vo->who = "load";
+		vo->json = json;
+		vo->log_lines = log_lines;
+		vo->verbose = verbose;
+		vo->btf = true;
+		return vm_run(vo);
+	}
+	if (!has_bpf_caps()) {
+		p_err("load: BPF_BTF_LOAD needs root or CAP_BPF; run as root, or use --kernel IMAGE to load into a VM");
+		return EXIT_ERROR;
+	}
+	reps = xcalloc(nfiles, sizeof(*reps));
+	for (size_t i = 0; i < nfiles; i++) {
+		int r = do_load_btf(files[i], &reps[i]);
+		if (r == EXIT_ERROR || (r == EXIT_NEGATIVE && rc == EXIT_OK))
+			rc = r;
+	}
+	out_init(&o, STDOUT_FILENO);
+	if (json && nfiles == 1) {
+		load_report_json(&o, &reps[0], log_lines);
+		out_char(&o, '\n');
+	} else if (json) {
+		out_lit(&o, "{\"reports\":[");
+		for (size_t i = 0; i < nfiles; i++) {
+			if (i)
+				out_char(&o, ',');
+			load_report_json(&o, &reps[i], log_lines);
+		}
+		out_printf(&o, "],\"exit\":%d}\n", rc);
+	} else {
+		for (size_t i = 0; i < nfiles; i++)
+			load_report_text(&o, &reps[i], "", log_lines);
+	}
+	if (out_close(&o))
+		rc = EXIT_ERROR;
+	for (size_t i = 0; i < nfiles; i++) {
+		if (reps[i].error)
+			p_err("load: %s", reps[i].error);
+		load_report_fini(&reps[i]);
+	}
+	free(reps);
+	return rc;
+}
+
 static void load_usage(void)
 {
 	fprintf(stderr,
 		"Usage: %s load OBJ [--target FILE] [--pin DIR] [--json] [--log-lines N] [-v]\n"
 		"       %s load OBJ --kernel IMAGE [--kernel IMAGE]... [--timeout SECS] [--jobs N]\n"
 		"                   [--accel auto|kvm|tcg] [--memory MIB] [--guest-btftool FILE] [--json]\n"
+		"       %s load --btf FILE... [--kernel IMAGE]... [--json] [--log-lines N] [VM options]\n"
 		"Relocates OBJ with btfx's CO-RE engine against FILE (default: the running kernel's BTF)\n"
 		"and loads it with libbpf into the running kernel, or into each kernel IMAGE booted\n"
-		"under qemu.  Exit status: 0 every program loaded, 1 one was rejected, 2 error.\n",
-		prog_name, prog_name);
+		"under qemu.  With --btf, each raw BTF FILE is handed to BPF_BTF_LOAD instead.\n"
+		"Exit status: 0 every program (BTF) loaded, 1 one was rejected, 2 error.\n",
+		prog_name, prog_name, prog_name);
 }
 
 int cmd_load(int argc, char **argv)
@@ -1247,6 +1553,7 @@ int cmd_load(int argc, char **argv)
 		{ "memory", required_argument, NULL, 'M' },
 		{ "guest-btftool", required_argument, NULL, 'G' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "btf", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1254,13 +1561,13 @@ int cmd_load(int argc, char **argv)
 	const char *target = NULL, *pin = NULL;
 	const char **kernels = NULL;
 	size_t nk = 0;
-	bool json = false, log_set = false;
+	bool json = false, log_set = false, btf = false;
 	unsigned log_lines = 0;
 	struct load_report rep;
 	int c, rc = EXIT_ERROR;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:p:jL:k:T:J:A:M:G:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:p:jL:k:T:J:A:M:G:vbh", opts, NULL)) != -1) {
 		char *end;
 		unsigned long v;
 		switch (c) {
@@ -1268,6 +1575,7 @@ int cmd_load(int argc, char **argv)
 		case 'p': pin = optarg; break;
 		case 'j': json = true; break;
 		case 'v': verbose = true; break;
+		case 'b': btf = true; break;
 		case 'G': vo.guest_btftool = optarg; break;
 		case 'A':
 			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "tcg")) {
@@ -1303,6 +1611,11 @@ int cmd_load(int argc, char **argv)
 		case 'h': load_usage(); rc = EXIT_OK; goto out;
 		default: load_usage(); goto out;
 		}
+	}
+	if (btf) {
+		rc = load_btf_files(argv + optind, (size_t)(argc - optind), target, pin, kernels, nk, json,
+				    log_set ? log_lines : 0, &vo);
+		goto out;
 	}
 	if (optind + 1 != argc) {
 		p_err("load: one OBJ expected");

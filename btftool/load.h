@@ -50,6 +50,16 @@ struct load_map {
 	char *name, *type, *pinned;
 };
 
+/* btftool load --btf: one BTF file handed to BPF_BTF_LOAD */
+struct load_btf {
+	size_t bytes;
+	enum load_status status;  /* LP_LOADED, LP_REJECTED (the kernel said no), LP_ERROR */
+	int err;                  /* -errno of the refused load */
+	char *message;            /* one line: the log's last line, or strerror */
+	char *log;                /* the kernel's BTF verifier log (possibly only its tail) */
+	bool log_truncated;
+};
+
 struct load_report {
 	char *object, *target, *kernel; /* kernel: release (uname -r) */
 	size_t nrelo, npoisoned;
@@ -61,6 +71,7 @@ struct load_report {
 	size_t nrelo_errors;
 	char *error;                    /* object-level error (exit 2) */
 	char *note;                     /* e.g. why nothing was pinned */
+	struct load_btf *btf;           /* --btf: the BTF load (no programs, maps, relocations) */
 	int exit;                       /* 0 all loaded, 1 some rejected, 2 error */
 };
 
@@ -86,6 +97,7 @@ struct vm_opts {
 	unsigned memory;         /* MiB */
 	unsigned log_lines;
 	bool verbose;
+	bool btf;                /* objects are BTF files: btftool load --btf inside */
 };
 
 enum vm_verdict { VM_PENDING, VM_OK, VM_REJECTED, VM_ERROR, VM_NOBTF, VM_PANIC, VM_TIMEOUT, VM_NOBOOT, VM_CRASH,

@@ -427,12 +427,12 @@ static int write_initramfs(const char *path, const char *busybox, const struct p
 	for (size_t i = 0; i < o->nobjects; i++) {
 		char *gp = guest_obj_path(i, o->objects[i]), *nl;
 		nl = vasp("%s"
-			  "  /btftool load /%s --json --log-lines %u >/tmp/out.json 2>/tmp/err.txt\n"
+			  "  /btftool load%s /%s --json --log-lines %u >/tmp/out.json 2>/tmp/err.txt\n"
 			  "  echo \"@@BTFX-RESULT-%s@@ $?\"\n"
 			  "  cat /tmp/out.json\n"
 			  "  echo \"@@BTFX-STDERR-%s@@\"\n"
 			  "  cat /tmp/err.txt\n",
-			  loads, gp, log_lines, nonce, nonce);
+			  loads, o->btf ? " --btf" : "", gp, log_lines, nonce, nonce);
 		free(loads);
 		free(gp);
 		loads = nl;
@@ -446,14 +446,14 @@ static int write_initramfs(const char *path, const char *busybox, const struct p
 		    "mount -t bpf bpf /sys/fs/bpf 2>/dev/null\n"
 		    "echo 1 >/proc/sys/kernel/printk\n"
 		    "echo \"@@BTFX-BOOT-%s@@ $(uname -r)\"\n"
-		    "if [ -e /sys/kernel/btf/vmlinux ]; then\n"
+		    "if %s; then\n"
 		    "%s"
 		    "else\n"
 		    "  echo \"@@BTFX-NOBTF-%s@@\"\n"
 		    "fi\n"
 		    "echo \"@@BTFX-END-%s@@\"\n"
 		    "poweroff -f\n",
-		    nonce, loads, nonce, nonce);
+		    nonce, o->btf ? "true" : "[ -e /sys/kernel/btf/vmlinux ]", loads, nonce, nonce);
 	free(loads);
 	cpio_dir(&c, "bin");
 	cpio_dir(&c, "dev");
@@ -757,7 +757,8 @@ static bool report_from_json(const char *text, size_t len, struct load_report *r
 
 	jparse(&p, &root);
 	jws(&p);
-	ok = !p.bad && p.s == p.e && root.t == J_OBJ && jget(&root, "programs") && jget(&root, "exit");
+	ok = !p.bad && p.s == p.e && root.t == J_OBJ && (jget(&root, "programs") || jget(&root, "btf")) &&
+	     jget(&root, "exit");
 	if (!ok) {
 		jv_free(&root);
 		return false;
@@ -771,6 +772,21 @@ static bool report_from_json(const char *text, size_t len, struct load_report *r
 	r->error = jgs(&root, "error");
 	r->note = jgs(&root, "note");
 	r->exit = (int)jgn(&root, "exit", EXIT_ERROR);
+	a = jget(&root, "btf");
+	if (a && a->t == J_OBJ) { /* btftool load --btf */
+		const struct jv *tr = jget(a, "log_truncated");
+		char *st = jgs(a, "status");
+		r->btf = calloc(1, sizeof(*r->btf));
+		if (!r->btf)
+			die_nomem();
+		r->btf->bytes = (size_t)jgn(a, "bytes", 0);
+		r->btf->status = status_from_str(st);
+		free(st);
+		r->btf->err = (int)jgn(a, "errno", 0);
+		r->btf->message = jgs(a, "message");
+		r->btf->log = jgs(a, "log");
+		r->btf->log_truncated = tr && tr->t == J_BOOL && tr->b;
+	}
 	a = jget(&root, "programs");
 	if (a && a->t == J_ARR) {
 		r->progs = calloc(a->n ? a->n : 1, sizeof(*r->progs));
@@ -1290,6 +1306,15 @@ static void render(const struct vm_opts *o, const struct vm_results *res, int rc
 	if (o->json) {
 		out_lit(&out, "{\"object\":");
 		out_json_str(&out, o->objects[0]);
+		if (o->nobjects > 1) {
+			out_lit(&out, ",\"objects\":[");
+			for (size_t j = 0; j < o->nobjects; j++) {
+				if (j)
+					out_char(&out, ',');
+				out_json_str(&out, o->objects[j]);
+			}
+			out_char(&out, ']');
+		}
 		out_lit(&out, ",\"kernels\":[");
 		for (size_t i = 0; i < res->n; i++) {
 			const struct vm_kernel *v = &res->k[i];
@@ -1308,9 +1333,21 @@ static void render(const struct vm_opts *o, const struct vm_results *res, int rc
 				out_lit(&out, ",\"message\":");
 				out_json_str(&out, v->message);
 			}
-			if (v->have_rep[0]) {
+			if (o->nobjects == 1 && v->have_rep[0]) {
 				out_lit(&out, ",\"report\":");
 				load_report_json(&out, &v->reps[0], o->log_lines);
+			} else if (o->nobjects > 1) {
+				/* several objects (load --btf FILE...): one report each, null when missing */
+				out_lit(&out, ",\"reports\":[");
+				for (size_t j = 0; j < o->nobjects; j++) {
+					if (j)
+						out_char(&out, ',');
+					if (v->have_rep[j])
+						load_report_json(&out, &v->reps[j], o->log_lines);
+					else
+						out_lit(&out, "null");
+				}
+				out_char(&out, ']');
 			}
 			if (v->verdict != VM_OK && v->verdict != VM_REJECTED) {
 				char *t = vm_console_tail(v->console, 30);
@@ -1333,9 +1370,17 @@ static void render(const struct vm_opts *o, const struct vm_results *res, int rc
 			const struct vm_kernel *v = &res->k[i];
 			out_printf(&out, "== %s (%s, %s, %.1f s): %s\n", base_name(v->image), v->release ? v->release : "?",
 				   v->kvm ? "kvm" : "tcg", v->seconds, vm_verdict_str(v->verdict));
-			if (v->have_rep[0])
-				load_report_text(&out, &v->reps[0], "  ", o->log_lines);
-			else if (v->message)
+			bool any = false;
+			for (size_t j = 0; j < o->nobjects; j++)
+				any = any || v->have_rep[j];
+			if (any) {
+				for (size_t j = 0; j < o->nobjects; j++) {
+					if (v->have_rep[j])
+						load_report_text(&out, &v->reps[j], "  ", o->log_lines);
+					else
+						out_printf(&out, "  %s: no report\n", o->objects[j]);
+				}
+			} else if (v->message)
 				out_printf(&out, "  %s\n", v->message);
 			if (v->verdict == VM_PANIC || v->verdict == VM_TIMEOUT || v->verdict == VM_NOBOOT ||
 			    v->verdict == VM_CRASH) {
