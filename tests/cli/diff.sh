@@ -13,9 +13,7 @@ VMLINUX=${VMLINUX_BTF:-/sys/kernel/btf/vmlinux}
 MANIFEST=${BTFX_KERNELS:-$HOME/.cache/btfx/kernels}/MANIFEST
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok $1${2:+ # $2}"; }
-nok() { echo "not ok $1: $2"; fails=$((fails + 1)); }
+. tests/cli/lib/common.sh
 img() { awk -v k="$1" '$1==k{print $2}' "$MANIFEST" 2>/dev/null; }
 
 cat >"$tmp/oracle.py" <<'PY'
@@ -136,7 +134,7 @@ C
   "$B" diff "$tmp/a.o" "$tmp/a.o" >"$tmp/aa.txt"; rc=$?
   if [ $rc -eq 0 ] && [ ! -s "$tmp/aa.txt" ]; then ok diff_crafted_identity; else nok diff_crafted_identity "rc=$rc"; fi
 else
-  ok diff_crafted_from_c "SKIP no clang"
+  skip diff_crafted_from_c "no clang"
 fi
 
 # ---- a file against itself: no output, exit 0 ----
@@ -158,8 +156,8 @@ fi
 # ---- real kernel pairs ----
 old=$(img 6.1-old); new=$(img 6.1-new); rt=$(img 6.1-rt); k612=$(img 6.12)
 if [ -z "$new" ] || [ ! -r "$new" ]; then
-  ok diff_real_pairs "SKIP no kernels in $MANIFEST (testdata/fetch-kernels.sh)"
-  [ $fails -eq 0 ]; exit
+  skip diff_real_pairs "no kernels in $MANIFEST (testdata/fetch-kernels.sh)"
+  [ $nfail -eq 0 ]; exit
 fi
 for k in 6.1-old 6.1-new 6.1-rt 6.12; do
   f=$(img $k); [ -r "$f" ] && "$B" dump "$f" --format btf -o "$tmp/$k.btf"
@@ -248,7 +246,7 @@ if [ -n "$ko1" ] && [ -n "$ko2" ]; then
   "$B" diff -B "$tmp/6.1-new.btf" --base-new "$tmp/6.12.btf" -t ext4_sb_info "$ko1" "$ko2" >"$tmp/ko.txt"; rc=$?
   if [ $rc -eq 1 ] && grep -q '^~ struct ext4_sb_info' "$tmp/ko.txt"; then ok diff_module_split_btf; else nok diff_module_split_btf "rc=$rc"; fi
 else
-  ok diff_module_split_btf "SKIP no ext4 modules"
+  skip diff_module_split_btf "no ext4 modules"
 fi
 
 # speed, measured (not asserted): diff of two kernels vs pahole x2 + diff -u
@@ -258,4 +256,4 @@ if command -v pahole >/dev/null && [ -r "$VMLINUX" ]; then
   diff -u "$tmp/pa.txt" "$tmp/pb.txt" >/dev/null; t2=$(date +%s%N)
   ok diff_timing "btftool diff $(( (t1 - t0) / 1000000 )) ms, pahole x2 + diff -u $(( (t2 - t1) / 1000000 )) ms"
 fi
-[ $fails -eq 0 ]
+[ $nfail -eq 0 ]

@@ -18,9 +18,7 @@ B=${BTFTOOL:-build/btftool}
 MANIFEST=${BTFX_KERNELS:-$HOME/.cache/btfx/kernels}/MANIFEST
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok $1${2:+ # $2}"; }
-nok() { echo "not ok $1: $2"; fails=$((fails + 1)); }
+. tests/cli/lib/common.sh
 img() { awk -v k="$1" '$1==k{print $2}' "$MANIFEST" 2>/dev/null; }
 
 # errors first (no compiler needed)
@@ -29,8 +27,8 @@ img() { awk -v k="$1" '$1==k{print $2}' "$MANIFEST" 2>/dev/null; }
 
 CLANG=$(command -v clang-19 || true)
 if [ -z "$CLANG" ] || [ ! -r /usr/include/bpf/bpf_core_read.h ]; then
-  ok fo_all "SKIP no clang-19 or libbpf headers"
-  [ $fails -eq 0 ]; exit
+  skip fo_all "no clang-19 or libbpf headers"
+  [ $nfail -eq 0 ]; exit
 fi
 bpfcc() { "$CLANG" -g -O2 -target bpf -I/usr/include/x86_64-linux-gnu "$@"; }
 
@@ -117,7 +115,7 @@ C
 if ! { "$CLANG" -g -O2 -target bpf -c "$tmp/old.c" -o "$tmp/old.o" && "$CLANG" -g -O2 -target bpf -c "$tmp/new.c" -o "$tmp/new.o" &&
        bpfcc -c "$tmp/prog.bpf.c" -o "$tmp/prog.o" && bpfcc -DONLY_UNCHANGED -c "$tmp/prog.bpf.c" -o "$tmp/same.o"; }; then
   nok fo_compile "clang-19 failed"
-  [ $fails -eq 0 ]; exit
+  [ $nfail -eq 0 ]; exit
 fi
 nrec=$("$B" dump "$tmp/prog.o" --format ext | sed -n 's/^core_relo: \([0-9]*\) records/\1/p')
 
@@ -233,11 +231,11 @@ assert d["object"]["selected"] == 2 and d["object"]["affected"] == 1' "$tmp/t.js
 # ------------------------------------------------------------ real kernels
 k61=$(img 6.1-new); k612=$(img 6.12)
 if [ -z "$k61" ] || [ ! -r "$k61" ] || [ ! -r "$k612" ]; then
-  ok fo_real_kernels "SKIP no kernels in $MANIFEST (testdata/fetch-kernels.sh)"
-  [ $fails -eq 0 ]; exit
+  skip fo_real_kernels "no kernels in $MANIFEST (testdata/fetch-kernels.sh)"
+  [ $nfail -eq 0 ]; exit
 fi
 "$B" dump "$k61" --format btf -o "$tmp/61.btf" && "$B" dump "$k612" --format btf -o "$tmp/612.btf" ||
-  { nok fo_real_kernels "cannot extract BTF"; [ $fails -eq 0 ]; exit; }
+  { nok fo_real_kernels "cannot extract BTF"; [ $nfail -eq 0 ]; exit; }
 
 cat >"$tmp/k.bpf.c" <<'C'
 #include <linux/types.h>
@@ -295,7 +293,7 @@ int unchanged(void *ctx)
 char LICENSE[] SEC("license") = "GPL";
 C
 bpfcc -c "$tmp/k.bpf.c" -o "$tmp/k.o" && bpfcc -DONLY_UNCHANGED -c "$tmp/k.bpf.c" -o "$tmp/ku.o" ||
-  { nok fo_real_compile "clang-19 failed"; [ $fails -eq 0 ]; exit; }
+  { nok fo_real_compile "clang-19 failed"; [ $nfail -eq 0 ]; exit; }
 
 "$B" diff "$tmp/61.btf" "$tmp/612.btf" --for-object "$tmp/k.o" --json >"$tmp/k.json"; rc=$?
 "$B" diff "$tmp/61.btf" "$tmp/612.btf" --for-object "$tmp/k.o" >"$tmp/k.txt"
@@ -373,4 +371,4 @@ if [ $rc -eq 0 ] && grep -q ": 0 of [0-9]* CO-RE relocations affected" "$tmp/ku.
   ok fo_61_612_unchanged_exit0 "$(tail -1 "$tmp/ku.txt")"; else nok fo_61_612_unchanged_exit0 "rc=$rc"; fi
 "$B" diff "$tmp/612.btf" "$tmp/612.btf" --for-object "$tmp/k.o" >/dev/null; rc=$?
 [ $rc -eq 0 ] && ok fo_612_self_exit0 || nok fo_612_self_exit0 "rc=$rc"
-[ $fails -eq 0 ]
+[ $nfail -eq 0 ]

@@ -10,9 +10,7 @@ B=${BTFTOOL:-build/btftool}
 VMLINUX=${VMLINUX_BTF:-/sys/kernel/btf/vmlinux}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok $1${2:+ # $2}"; }
-nok() { echo "not ok $1: $2"; fails=$((fails + 1)); }
+. tests/cli/lib/common.sh
 
 cat >"$tmp/laycmp.py" <<'PY'
 # laycmp.py PAHOLE_TXT BTFTOOL_TXT: compare member lines (depth, offset,
@@ -57,7 +55,7 @@ sys.exit(1 if bad or len(names) < 100 else 0)
 PY
 
 if ! command -v pahole >/dev/null || [ ! -r "$VMLINUX" ]; then
-  ok layout_pahole_every_struct "SKIP no pahole or no $VMLINUX"
+  skip layout_pahole_every_struct "no pahole or no $VMLINUX"
 else
   # every struct: parsed numbers
   pahole -F btf "$VMLINUX" >"$tmp/pahole.txt" 2>/dev/null
@@ -74,7 +72,7 @@ else
     pahole -F btf -C "$t" "$VMLINUX" 2>/dev/null | grep -oE '/\*[ 0-9:]+\*/$' >"$tmp/p.c" || true
     "$B" dump "$VMLINUX" --format layout -t "$t" | grep -oE '/\*[ 0-9:]+\*/$' >"$tmp/b.c" || true
     if [ ! -s "$tmp/p.c" ]; then
-      ok "layout_comment_format_$t" "SKIP not in this kernel"
+      skip "layout_comment_format_$t" "not in this kernel"
     elif cmp -s "$tmp/p.c" "$tmp/b.c"; then
       ok "layout_comment_format_$t"
     else
@@ -117,6 +115,6 @@ img=$(awk '$1=="6.12"{print $2}' "$MANIFEST" 2>/dev/null)
 if [ -n "$img" ] && [ -r "$img" ]; then
   if "$B" dump "$img" --format layout -t task_struct | grep -q '^struct task_struct {'; then ok layout_vmlinuz; else nok layout_vmlinuz "no task_struct"; fi
 else
-  ok layout_vmlinuz "SKIP no 6.12 image"
+  skip layout_vmlinuz "no 6.12 image"
 fi
-[ $fails -eq 0 ]
+[ $nfail -eq 0 ]

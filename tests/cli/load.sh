@@ -34,8 +34,6 @@ BTFTOOL=${BTFTOOL:?BTFTOOL must name the btftool binary}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 MANIFEST=${BTFX_CACHE:-$HOME/.cache/btfx}/kernels/MANIFEST
-IN_CI=0
-[[ ${CI:-} == true ]] && IN_CI=1
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/btfx-load.XXXXXX") || exit 2
 PIN=/sys/fs/bpf/btfx-load-test-$$ # bpffs names may not contain dots
@@ -46,14 +44,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-nfail=0
-ok() { echo "ok $1${2:+ # $2}"; }
-nok() { echo "not ok $1: $2"; nfail=$((nfail + 1)); }
-skip() {
-	if ((IN_CI)); then nok "$1" "$2 (required when CI=true)"; else echo "skip $1: $2"; fi
-}
-have() { command -v "$1" >/dev/null 2>&1; }
-oneline() { tr '\n\t' '  ' | cut -c1-300; }
+. "$HERE/lib/common.sh"
 img() { awk -v k="$1" '$1==k{print $2}' "$MANIFEST" 2>/dev/null; }
 
 if [[ ! -x $BTFTOOL ]]; then

@@ -26,11 +26,10 @@ set -o pipefail
 shopt -s lastpipe   # count() updates nfail at the end of pipelines
 
 BTFTOOL=${BTFTOOL:?BTFTOOL must name the btftool binary}
+HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${BTFX_CACHE:-$HOME/.cache/btfx}
 MANIFEST=$CACHE/kernels/MANIFEST
 CLANG=${CLANG:-clang-19}
-IN_CI=0
-[[ ${CI:-} == true ]] && IN_CI=1
 case $BTFTOOL in /*) ;; *) BTFTOOL=$PWD/$BTFTOOL ;; esac
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/btfx-sanitize.XXXXXX") || exit 2
@@ -38,14 +37,7 @@ trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 cd "$T" || exit 2
 
-nfail=0
-ok() { echo "ok $1"; }
-nok() { echo "not ok $1: $2"; nfail=$((nfail + 1)); }
-skip() {
-	if ((IN_CI)); then nok "$1" "$2 (required when CI=true)"; else echo "skip $1: $2"; fi
-}
-have() { command -v "$1" >/dev/null 2>&1; }
-oneline() { tr '\n\t' '  ' | cut -c1-300; }
+. "$HERE/lib/common.sh"
 count() {
 	local line
 	while IFS= read -r line; do
