@@ -59,7 +59,7 @@ BTFX_API size_t btfx_essential_name_len(const char *name)
 		return n;
 
 	/* the last "X___Y": three underscores between non-underscores */
-	for (size_t i = n; i >= 5; i--) {
+	for (i = n; i >= 5; i--) {
 		size_t p = i - 5; /* name[p] = X, name[p+1..p+3] = "___", name[p+4] = Y */
 		if (name[p] != '_' && name[p + 1] == '_' && name[p + 2] == '_' && name[p + 3] == '_' &&
 		    name[p + 4] != '_')
