@@ -199,6 +199,20 @@ static const char *log_tail(const char *log, unsigned n, size_t *nlines, size_t 
 	return p;
 }
 
+/* ,"log":TAIL,"log_lines":N,"log_truncated":B (nothing without a log) */
+static void json_log(struct out *o, const char *log, bool truncated, unsigned log_lines)
+{
+	size_t nl, shown;
+	const char *t;
+
+	if (!log)
+		return;
+	t = log_tail(log, log_lines, &nl, &shown);
+	out_lit(o, ",\"log\":");
+	out_json_str(o, t);
+	out_printf(o, ",\"log_lines\":%zu,\"log_truncated\":%s", nl, truncated || shown < nl ? "true" : "false");
+}
+
 /* ------------------------------------------------------------------ */
 /* rendering                                                           */
 /* ------------------------------------------------------------------ */
@@ -283,14 +297,7 @@ void load_prog_json(struct out *o, const struct load_prog *p, unsigned log_lines
 			out_lit(o, ",\"relocation\":");
 			json_relo(o, p->relo);
 		}
-		if (p->log) {
-			size_t nl, shown;
-			const char *t = log_tail(p->log, log_lines, &nl, &shown);
-			out_lit(o, ",\"log\":");
-			out_json_str(o, t);
-			out_printf(o, ",\"log_lines\":%zu,\"log_truncated\":%s", nl,
-				   p->log_truncated || shown < nl ? "true" : "false");
-		}
+		json_log(o, p->log, p->log_truncated, log_lines);
 	}
 	out_char(o, '}');
 }
@@ -311,14 +318,7 @@ static void btf_report_json(struct out *o, const struct load_report *r, unsigned
 		out_lit(o, ",\"message\":");
 		json_str_or_null(o, b->message);
 	}
-	if (b->log) {
-		size_t nl, shown;
-		const char *t = log_tail(b->log, log_lines, &nl, &shown);
-		out_lit(o, ",\"log\":");
-		out_json_str(o, t);
-		out_printf(o, ",\"log_lines\":%zu,\"log_truncated\":%s", nl,
-			   b->log_truncated || shown < nl ? "true" : "false");
-	}
+	json_log(o, b->log, b->log_truncated, log_lines);
 	out_char(o, '}');
 	if (r->error) {
 		out_lit(o, ",\"error\":");
