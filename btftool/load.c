@@ -302,6 +302,20 @@ void load_prog_json(struct out *o, const struct load_prog *p, unsigned log_lines
 	out_char(o, '}');
 }
 
+/* ,"error":...,"note":...,"exit":N} closing a report */
+static void json_report_end(struct out *o, const struct load_report *r)
+{
+	if (r->error) {
+		out_lit(o, ",\"error\":");
+		out_json_str(o, r->error);
+	}
+	if (r->note) {
+		out_lit(o, ",\"note\":");
+		out_json_str(o, r->note);
+	}
+	out_printf(o, ",\"exit\":%d}", r->exit);
+}
+
 /* --btf: {"object", "kernel", "btf": {"bytes", "status", "errno", "message", "log", ...}, "exit"} */
 static void btf_report_json(struct out *o, const struct load_report *r, unsigned log_lines)
 {
@@ -320,15 +334,7 @@ static void btf_report_json(struct out *o, const struct load_report *r, unsigned
 	}
 	json_log(o, b->log, b->log_truncated, log_lines);
 	out_char(o, '}');
-	if (r->error) {
-		out_lit(o, ",\"error\":");
-		out_json_str(o, r->error);
-	}
-	if (r->note) {
-		out_lit(o, ",\"note\":");
-		out_json_str(o, r->note);
-	}
-	out_printf(o, ",\"exit\":%d}", r->exit);
+	json_report_end(o, r);
 }
 
 void load_report_json(struct out *o, const struct load_report *r, unsigned log_lines)
@@ -370,15 +376,7 @@ void load_report_json(struct out *o, const struct load_report *r, unsigned log_l
 		json_relo(o, &r->relo_errors[i]);
 	}
 	out_char(o, ']');
-	if (r->error) {
-		out_lit(o, ",\"error\":");
-		out_json_str(o, r->error);
-	}
-	if (r->note) {
-		out_lit(o, ",\"note\":");
-		out_json_str(o, r->note);
-	}
-	out_printf(o, ",\"exit\":%d}", r->exit);
+	json_report_end(o, r);
 }
 
 static void text_relo(struct out *o, const struct load_relo *x, const char *ind)
