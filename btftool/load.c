@@ -491,26 +491,9 @@ void load_report_text(struct out *o, const struct load_report *r, const char *in
 				   ind, p->poison_insn);
 		if (p->relo)
 			text_relo(o, p->relo, ind4);
-		if (p->log && p->log[0]) {
-			unsigned n = log_lines ? log_lines : p->relo ? 8 : 30;
-			size_t nl, shown;
-			const char *t = log_tail(p->log, n, &nl, &shown);
-			const char *e;
-			out_printf(o, "%s    verifier log (", ind);
-			if (shown < nl)
-				out_printf(o, "last %zu of %zu lines", shown, nl);
-			else
-				out_printf(o, "%zu lines", nl);
-			out_printf(o, "%s):\n", p->log_truncated ? ", truncated" : "");
-			while (*t) {
-				e = strchr(t, '\n');
-				if (!e)
-					e = t + strlen(t);
-				if (e > t || *e)
-					out_printf(o, "%s      %.*s\n", ind, (int)(e - t), t);
-				t = *e ? e + 1 : e;
-			}
-		}
+		if (p->log && p->log[0])
+			text_log(o, "verifier log", p->log, p->log_truncated, log_lines ? log_lines : p->relo ? 8 : 30,
+				 ind4);
 	}
 	if (r->note)
 		out_printf(o, "%s  note: %s\n", ind, r->note);
