@@ -92,7 +92,8 @@ static int table_build(struct btfx *btf, struct table *tab, bool ess)
 	tab->slots = calloc(cap, sizeof(struct slot));
 	if (!tab->slots)
 		return -ENOMEM;
-	btfx__populate(tab->slots, (size_t)cap * sizeof(struct slot));
+	if (cap >= 8192) /* 64 KiB: below that, faults are few and the call would cost more */
+		btfx__populate(tab->slots, (size_t)cap * sizeof(struct slot));
 	tab->mask = cap - 1;
 	if (ess && btf->ess_ids) { /* listed while framing: no walk over every record */
 		const uint32_t *e = btf->ess_ids;
