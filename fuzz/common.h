@@ -61,76 +61,6 @@ static FZ_UNUSED bool fz_ignored(const char *finding)
 	return false;
 }
 
-/*
- * How many member paths a type expands to: 1 for a scalar, the sum over its
- * members for a struct/union (through arrays, modifiers and typedefs), so a
- * chain of structs that each embed the next twice expands to 2^depth.
- * Modes: FZ_ALL follows every member; FZ_ANON_TYPES only members of
- * anonymous struct/union type (what layouts, the diff and the C emitter
- * inline); FZ_UNNAMED only members without a name (what CO-RE near-miss
- * hints walk).  Memoized, capped at FZ_PATHS_CAP (also on loops).
- * Used to skip the walks of open findings when a campaign ignores them.
- */
-enum { FZ_ALL, FZ_ANON_TYPES, FZ_UNNAMED };
-#define FZ_PATHS_CAP ((uint64_t)1 << 40)
-
-static FZ_UNUSED uint64_t fz_paths_of(const struct btfx *btf, uint32_t id, int mode, uint64_t *memo, int depth)
-{
-	const struct btfx_type *t;
-	uint64_t n = 1;
-
-	for (int i = 0; i < 64 && (t = btfx_type_by_id(btf, id)); i++) {
-		unsigned k = btfx_kind(t);
-		if (btfx_is_mod(t) || k == BTFX_KIND_TYPEDEF)
-			id = t->type;
-		else if (k == BTFX_KIND_ARRAY)
-			id = btfx_array(t)->type;
-		else
-			break;
-	}
-	t = btfx_type_by_id(btf, id);
-	if (!t || !btfx_is_composite(t) || depth > 64)
-		return 1;
-	if (memo[id] == UINT64_MAX) /* on the stack: a loop (unvalidated BTF), unbounded */
-		return FZ_PATHS_CAP;
-	if (memo[id])
-		return memo[id];
-	memo[id] = UINT64_MAX;
-	for (uint32_t i = 0; i < btfx_vlen(t) && n < FZ_PATHS_CAP; i++) {
-		uint32_t mid = btfx_members(t)[i].type, eid = btfx_skip_mods(btf, mid, true);
-		const struct btfx_type *mt = btfx_type_by_id(btf, eid);
-		const char *mname;
-		if (mt && btfx_kind(mt) == BTFX_KIND_ARRAY) /* arrays of anonymous structs are laid out too */
-			mt = btfx_type_by_id(btf, btfx_skip_mods(btf, btfx_array(mt)->type, true));
-		mname = mt ? btfx_str(btf, mt->name_off) : NULL;
-		const char *membname = btfx_str(btf, btfx_members(t)[i].name_off);
-		if ((mode == FZ_ANON_TYPES && !(mt && btfx_is_composite(mt) && (!mname || !*mname))) ||
-		    (mode == FZ_UNNAMED && membname && *membname))
-			n += 1;
-		else
-			n += fz_paths_of(btf, mid, mode, memo, depth + 1);
-	}
-	memo[id] = n < FZ_PATHS_CAP ? n : FZ_PATHS_CAP;
-	return memo[id];
-}
-
-/* The largest expansion over all types of btf. */
-static FZ_UNUSED uint64_t fz_blowup(const struct btfx *btf, int mode)
-{
-	uint32_t cnt = btfx_type_cnt(btf);
-	uint64_t *memo = calloc(cnt, sizeof(*memo)), max = 0;
-
-	if (!memo)
-		abort();
-	for (uint32_t id = 1; id < cnt; id++) {
-		uint64_t n = fz_paths_of(btf, id, mode, memo, 0);
-		if (n > max)
-			max = n;
-	}
-	free(memo);
-	return max;
-}
-
 /* A failed call must say what is wrong: a known error class and a message. */
 static FZ_UNUSED void fz_check_err(const struct btfx_error *err, const char *what)
 {
@@ -236,8 +166,6 @@ static FZ_UNUSED void fz_check_btf(struct btfx *btf, const struct fz_check_opts 
 	size_t raw_size = 0;
 	const void *raw;
 
-	/* F8 (layout) was exponential in the depth of shared types */
-	bool skip_layouts = o->layouts && fz_ignored("F8") && fz_blowup(btf, FZ_ANON_TYPES) > 100000;
 
 	FZ_ASSERT(start >= 1 && start <= cnt, "start id %u, type count %u", start, cnt);
 	FZ_ASSERT(btfx_type_by_id(btf, 0) != NULL, "void does not resolve");
@@ -336,7 +264,7 @@ static FZ_UNUSED void fz_check_btf(struct btfx *btf, const struct fz_check_opts 
 				fz_sink += btfx_find_essential(btf, name, el, ids, 64);
 			}
 		}
-		if (o->layouts && !skip_layouts && (k == BTFX_KIND_STRUCT || k == BTFX_KIND_UNION))
+		if (o->layouts && (k == BTFX_KIND_STRUCT || k == BTFX_KIND_UNION))
 			fz_check_layout(btf, id, t, 64, o->validated);
 		if (o->decls)
 			fz_check_decl(btf, id);

@@ -13,8 +13,6 @@ static void on_btf(struct btfx *btf, bool validated, void *arg)
 	struct btfx_error err;
 
 	(void)arg;
-	if (fz_ignored("F8") && fz_blowup(btf, FZ_ANON_TYPES) > 100000)
-		return; /* F8: shared anonymous types are laid out once per path */
 	for (uint32_t id = 1; id < cnt; id++) {
 		const struct btfx_type *t = btfx_type_by_id(btf, id);
 		FZ_ASSERT(t != NULL, "[%u] does not resolve", id);
