@@ -112,6 +112,15 @@ if grep -q '^FAIL' build.log; then
 fi
 ok "corpus-build ($(ls obj/*.o | wc -l) objects, clang $("$CLANG" -dumpversion))"
 
+# source lines of relocations: btfx_obj_line_at against its definition
+if ! libbtfx_cc lineat "$HERE/lib/lineat.c"; then
+	nok line-at "cannot build: $(oneline <lineat.err)"
+elif read -r n d < <(./lineat obj/*.o) && ((n > 1000 && d == 0)); then
+	ok "line-at ($n lookups over $(ls obj/*.o | wc -l) objects)"
+else
+	nok line-at "lookups ${n:-?}, differences ${d:-?}"
+fi
+
 # ---------------------------------------------------- 1. corpus vs expectations
 for p in fields bitfields types enums flavors ldx; do
 	"$BTFTOOL" core explain "obj/$p.o" --target obj/tgt_a.o --target obj/tgt_b.o --json >"$p.json" 2>"$p.err"

@@ -121,14 +121,8 @@ if ! "$CLANG" -g -O2 -target bpf -I"/usr/include/$(gcc -print-multiarch 2>/dev/n
 	nok build-object "$(oneline <build.err)"
 	exit 1
 fi
-# a sanitizer build's library needs the sanitizer runtimes at link time
-SANFLAGS=()
-syms=$(nm "$LIBBTFX" 2>/dev/null)
-[[ $syms == *" U __asan_"* ]] && SANFLAGS+=(-fsanitize=address)
-[[ $syms == *" U __ubsan_"* ]] && SANFLAGS+=(-fsanitize=undefined)
-if ! cc -O1 "${SANFLAGS[@]}" -I"$ROOT/include" -o mknewest mknewest.c "$LIBBTFX" -lelf -lz -llzma -llz4 -lzstd -lbz2 \
-	-lpthread 2>build.err; then
-	nok build-mknewest "$(oneline <build.err)"
+if ! libbtfx_cc mknewest mknewest.c; then
+	nok build-mknewest "$(oneline <mknewest.err)"
 	exit 1
 fi
 "$BTFTOOL" dump feat.o --format btf -o feat.btf 2>build.err && ./mknewest feat.btf newest.btf 2>>build.err || {

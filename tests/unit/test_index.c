@@ -228,6 +228,12 @@ static void test_essential_name_len(void **state)
 	assert_int_equal(btfx_essential_name_len("a__b"), 4);
 	assert_int_equal(btfx_essential_name_len(""), 0);
 	assert_int_equal(btfx_essential_name_len("abcd"), 4);
+	/* the separator at every position modulo 3 (the scan steps by 3) */
+	assert_int_equal(btfx_essential_name_len("ab___c"), 2);
+	assert_int_equal(btfx_essential_name_len("abc___d"), 3);
+	assert_int_equal(btfx_essential_name_len("abcd___e"), 4);
+	assert_int_equal(btfx_essential_name_len("abcdefghijklm___n"), 13);
+	assert_int_equal(btfx_essential_name_len("ab_c_d__e_f__g"), 14);
 }
 
 static void test_find_essential(void **state)

@@ -15,3 +15,16 @@ skip() {
 }
 have() { command -v "$1" >/dev/null 2>&1; }
 oneline() { tr '\n\t' '  ' | cut -c1-"${ONELINE_WIDTH:-300}"; }
+# libbtfx_cc OUT SRC...: a host program against $(dirname $BTFTOOL)/libbtfx.a
+# (with the sanitizer runtimes when that library is a sanitizer build);
+# compiler messages in OUT.err.
+libbtfx_cc() {
+	local out=$1 lib syms san=()
+	shift
+	lib=$(dirname "$BTFTOOL")/libbtfx.a
+	syms=$(nm "$lib" 2>/dev/null) # whole: grep -q on the pipe fails under pipefail
+	[[ $syms == *" U __asan_"* ]] && san+=(-fsanitize=address)
+	[[ $syms == *" U __ubsan_"* ]] && san+=(-fsanitize=undefined)
+	cc -O1 "${san[@]}" -I"$(dirname "${BASH_SOURCE[0]}")/../../../include" -o "$out" "$@" "$lib" \
+		-lelf -lz -llzma -llz4 -lzstd -lbz2 -lpthread 2>"$out.err"
+}
