@@ -318,7 +318,7 @@ static inline __attribute__((always_inline)) int parse_types_impl(struct btfx *b
 	const uint8_t *types = btf->data + h->hdr_len + h->type_off;
 	uint32_t named = 0, named_ess = 0, max_ref = 0, max_name = 0;
 	int64_t base_off = h->hdr_len + (int64_t)h->type_off;
-	uint32_t *offs;
+	uint32_t *offs, *words;
 	uint8_t *kinds;
 
 	if (h->type_off % 4)
@@ -328,10 +328,12 @@ static inline __attribute__((always_inline)) int parse_types_impl(struct btfx *b
 	btf->types = types;
 	/* a record is at least 12 bytes */
 	cap = len / 12 + 1;
-	offs = malloc((size_t)cap * (sizeof(uint32_t) + 1));
+	offs = malloc((size_t)cap * (2 * sizeof(uint32_t) + 1));
 	if (!offs)
 		return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
-	kinds = (uint8_t *)(offs + cap);
+	words = offs + cap;
+	btf->words = words;
+	kinds = (uint8_t *)(words + cap);
 	btf->type_offs = offs;
 	btf->kinds = kinds;
 	while (off < len) {
@@ -443,6 +445,7 @@ static inline __attribute__((always_inline)) int parse_types_impl(struct btfx *b
 		if ((uint64_t)id >= 0x7fffffffu)
 			return btfx_set_err(err, BTFX_E_LIMIT, E2BIG, id, base_off + off, "too many types");
 		offs[n] = off;
+		words[n] = t->size;
 		kinds[n++] = (uint8_t)k;
 		off += sz;
 		named += t->name_off != 0;

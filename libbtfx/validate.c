@@ -201,8 +201,9 @@ struct venv {
 	const uint8_t *kinds;       /* btf->kinds */
 	uint8_t *slot;                /* pass 2: per own type */
 	uint8_t *pre;                 /* facts from pass 1's thread (see PRE_*) */
-	uint32_t *progress;         /* pre[] is final below *progress (atomic) */
+	uint32_t *progress;         /* pre[] is final from *progress up (atomic) */
 	uint32_t pre_seen;          /* last *progress read */
+	uint32_t *pass2_at;         /* pass 2 has checked the types below (atomic, a hint) */
 	uint32_t *res;              /* btf->res */
 	const uint64_t *ident;      /* identifier bitmap over own strings, or NULL */
 	uint64_t **ident_pub;       /* where pass 1's thread publishes it (pass 2) */
@@ -216,22 +217,24 @@ struct venv {
 	bool wide;      /* 2026 info encoding (layout section present) */
 	uint32_t log_id;
 	uint32_t midx;  /* member being checked, for messages */
+	uint32_t pre_from, pre_done; /* helper: pre[] it made: [pre_from, log_id) and from pre_done up */
 };
 
 /*
  * Facts of pass 2 that depend on records alone, computed on pass 1's
- * sequential walk by its thread, so that pass 2 need not chase them
- * through memory: pre[i] per own type.  Pass 2 trusts pre[i] only below
- * the published progress and computes the fact itself otherwise, so the
- * result is the same either way.
+ * walk by the helper thread, so that pass 2 need not chase them through
+ * memory: pre[i] per own type.  The helper walks from the last type down,
+ * and pass 2 trusts pre[i] only from the published progress up, and
+ * computes the fact itself otherwise, so the result is the same either
+ * way.
  */
 #define PRE_FUNC_OK 1       /* FUNC: func_check() passes */
 #define PRE_PARAMS_NAMED 2  /* FUNC_PROTO: no unnamed non-vararg param (func_check's loop) */
 #define PRE_NAMES_OK 4      /* FUNC_PROTO: proto_check() finds every param name valid */
 #define PRE_MEMBERS_OK 8    /* STRUCT/UNION: check_member() passes for every member of a KC_PRE_MEMBER kind */
 #define PRE_SIZED 16        /* FUNC_PROTO: btf_type_id_size() finds the return and param types sized */
+#define PRE_SKIP 32         /* FUNC_PROTO: proto_check() passes without resolving anything (see pre_proto()) */
 #define KC_PRE_MEMBER (KC_STATIC_MEMBER | KC_MOD)
-#define PRE_BATCH 256       /* types per progress update */
 #define HOP_MEMO_SIZE 8192  /* pre_hop() memo entries: modifier id, landing id and kind */
 
 static const struct btfx_type void_t;
@@ -241,10 +244,10 @@ static inline bool pre_ready(struct venv *env, uint32_t i)
 {
 	if (!env->progress)
 		return false;
-	if (i < env->pre_seen)
+	if (i >= env->pre_seen)
 		return true;
 	env->pre_seen = __atomic_load_n(env->progress, __ATOMIC_ACQUIRE);
-	return i < env->pre_seen;
+	return i >= env->pre_seen;
 }
 
 
@@ -256,6 +259,14 @@ static const struct btfx_type *tby(const struct venv *env, uint32_t id)
 	if (id >= env->start + env->nr)
 		return NULL;
 	return btfx__type(env->btf, id);
+}
+
+/* the size/type word of a record by id, from the compact copy for own ids (id valid, not 0) */
+static inline uint32_t word(const struct venv *env, uint32_t id)
+{
+	if (id - env->start < env->nr)
+		return env->btf->words[id - env->start];
+	return tby(env, id)->size;
 }
 
 /* kind of a base id (or void) */
@@ -533,7 +544,7 @@ static bool is_sink(const struct venv *env, unsigned next)
 static uint32_t kind_size(const struct venv *env, uint32_t id, unsigned k)
 {
 	if (has_size(k))
-		return tby(env, id)->size;
+		return word(env, id);
 	if (k == BTFX_KIND_ARRAY)
 		return res_word(env, id);
 	return 8; /* PTR */
@@ -854,7 +865,7 @@ static int check_member_plain(struct venv *env, const struct btfx_type *st, cons
 		return 0;
 	}
 	case BTFX_KIND_FLOAT: {
-		uint32_t fsize = tby(env, m->type)->size;
+		uint32_t fsize = word(env, m->type);
 		uint64_t align = fsize < 8 ? fsize : 8;
 		if (off % (align * 8))
 			return member_err(env, BTFX_E_MEMBER, "Member is not properly aligned");
@@ -872,7 +883,7 @@ static int check_member_plain(struct venv *env, const struct btfx_type *st, cons
 		break;
 	}
 	case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: case BTFX_KIND_ENUM: case BTFX_KIND_ENUM64:
-		msize = tby(env, m->type)->size;
+		msize = word(env, m->type);
 		break;
 	default:
 		return member_err(env, BTFX_E_MEMBER, "Unsupported check_member");
@@ -1071,7 +1082,7 @@ static int datasec_resolve(struct venv *env, struct frame *v)
 			v->next_member = i + 1;
 			return push(env, vid, vk);
 		}
-		tid = tby(env, vid)->type;
+		tid = word(env, vid);
 		if (id_size(env, &tid, &tsize) == K_NULL) {
 			if (env->object && btfx_var(tby(env, vid))->linkage == BTFX_LINKAGE_EXTERN)
 				continue; /* typeless ksym */
@@ -1273,14 +1284,12 @@ static int check_type_tags(struct venv *env)
 
 	for (uint32_t i = btf->start_id; i < n; i++) {
 		unsigned k = KCODE(env->kinds[i - btf->start_id]);
-		const struct btfx_type *t;
 		int limit = 32;
 		uint32_t cur = i;
 		bool in_tags;
 
 		if (!is_modifier(k))
-			continue; /* only modifier records are read */
-		t = tby(env, i);
+			continue;
 		in_tags = k == BTFX_KIND_TYPE_TAG;
 		while (is_modifier(k)) {
 			if (!limit--)
@@ -1293,12 +1302,10 @@ static int check_type_tags(struct venv *env)
 			}
 			if ((int64_t)cur <= good)
 				break;
-			cur = t->type;
+			cur = word(env, cur);
 			k = kind_any(env, cur);
 			if (k == K_NULL)
 				return verr(env, BTFX_E_REF, EINVAL, i, "Invalid type_id %u", cur);
-			if (is_modifier(k))
-				t = tby(env, cur);
 		}
 		good = i;
 	}
@@ -1405,22 +1412,48 @@ static inline uint32_t pre_hop(const struct venv *env, uint32_t id, unsigned *ki
 	return pre_hop_chain(env, id, k, kind);
 }
 
-static unsigned pre_proto(const struct venv *env, const struct btfx_type *t)
+/*
+ * A reference of proto id that proto_check() takes without a resolve: an
+ * earlier id (pass 2 resolved every earlier type in its turn, or stopped
+ * at an error) of a kind it accepts.
+ */
+static inline bool pre_backref(const struct venv *env, uint32_t id, uint32_t ref)
+{
+	unsigned k = kind_any(env, ref);
+
+	return ref < id && k != K_NULL && !source_only(k);
+}
+
+/*
+ * pre[] of FUNC_PROTO id.  PRE_SKIP: proto_check() returns 0 and changes
+ * nothing, in pass 2's turn of id (no error before it): every reference
+ * is earlier and sized, every name valid, no named vararg.
+ */
+static unsigned pre_proto(const struct venv *env, uint32_t id, const struct btfx_type *t)
 {
 	const struct btfx_param *p = btfx_params(t);
 	uint32_t n = btfx_vlen(t);
 	unsigned f = (params_named(t) ? PRE_PARAMS_NAMED : 0) | PRE_NAMES_OK | PRE_SIZED, k;
+	bool back = true;
 
-	if (t->type && !pre_hop(env, t->type, &k))
-		f &= ~PRE_SIZED;
-	if (n && !p[n - 1].type)
-		n--; /* the vararg, as proto_check() skips it (a named one is an error before names) */
+	if (t->type) {
+		if (!pre_hop(env, t->type, &k))
+			f &= ~PRE_SIZED;
+		back = pre_backref(env, id, t->type);
+	}
+	if (n && !p[n - 1].type) {
+		back &= !p[n - 1].name_off; /* a named vararg is proto_check()'s error */
+		n--; /* the vararg, as proto_check() skips it */
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (p[i].name_off && (!name_off_valid(env->btf, p[i].name_off) || !name_valid_ident(env, p[i].name_off)))
 			f &= ~PRE_NAMES_OK;
 		if (!pre_hop(env, p[i].type, &k))
 			f &= ~PRE_SIZED;
+		back &= pre_backref(env, id, p[i].type);
 	}
+	if (back && (f & PRE_NAMES_OK) && (f & PRE_SIZED))
+		f |= PRE_SKIP;
 	return f;
 }
 
@@ -1433,8 +1466,8 @@ static bool pre_func(const struct venv *env, const struct btfx_type *t)
 		return false;
 	if (env->object && btfx_vlen(t) == BTFX_LINKAGE_EXTERN)
 		return true;
-	if (own < env->nr && pid < env->log_id)
-		return env->pre[own] & PRE_PARAMS_NAMED;
+	if (own < env->nr && ((own >= env->pre_from && own < env->log_id - env->start) || own >= env->pre_done))
+		return env->pre[own] & PRE_PARAMS_NAMED; /* made already */
 	return params_named(tby(env, pid));
 }
 
@@ -1467,8 +1500,11 @@ static bool pre_members(struct venv *env, const struct btfx_type *t)
 /*
  * The helper thread of a large BTF.  btfx__validate_start() launches it
  * before the framing, so that it builds the identifier bitmap while the
- * caller frames the type section; then it runs pass 1 with pre[] while the
- * caller runs pass 2.
+ * caller frames the type section; then it runs the modifier chain check,
+ * and pass 1 with pre[] from the last type down while the caller runs
+ * pass 2 from the first type up.  The types pass 2 reaches late (in a
+ * vmlinux, the FUNCs and FUNC_PROTOs, sorted last) are the ones whose
+ * pre[] saves it most.
  */
 struct btfx_vjob {
 	const struct btfx *btf;
@@ -1479,9 +1515,12 @@ struct btfx_vjob {
 	struct venv env;        /* the thread's own */
 	struct btfx_error err;
 	uint64_t *ident;        /* published for pass 2 once built */
-	uint32_t progress;      /* pre[] final below (atomic) */
+	uint32_t progress;      /* pre[] final from here up (atomic) */
+	uint32_t pass2_at;      /* pass 2 is past the types below (atomic) */
 	uint64_t chunks;        /* pass 1 chunks left: [low word, high word) (atomic) */
-	int ret;                /* pass 1, in the helper's chunks */
+	int ret;                /* pass 1, in the helper's chunks: the first error by id */
+	int tags_ret;           /* check_type_tags() */
+	struct btfx_error tags_err;
 	bool joined;
 	uint64_t hop_memo[HOP_MEMO_SIZE];
 };
@@ -1507,12 +1546,12 @@ void btfx__populate(void *p, size_t size)
 }
 
 /*
- * Pass 1 is cut in chunks of PASS1_CHUNK types.  The helper takes them in
- * id order from the front, publishing pre[] as it goes; the caller, once
- * its pass 2 is done, takes the rest from the back.  The two meet, so
- * every chunk of the helper comes before every chunk of the caller, and
- * the helper stops at its first error: the first pass-1 error in id order
- * is the helper's if it has one, else the caller's first.
+ * Pass 1 is cut in chunks of PASS1_CHUNK types.  The helper takes them
+ * from the back, publishing pre[] after each; the caller, once its pass 2
+ * is done, takes the rest from the front.  The two meet, so every chunk
+ * of the caller comes before every chunk of the helper: the first pass-1
+ * error in id order is the caller's first if it has one, else the
+ * helper's earliest, which is in the last chunk it found one in.
  */
 #define PASS1_CHUNK 1024u
 
@@ -1537,6 +1576,7 @@ static void *helper_thread(void *arg)
 	struct venv *env = &j->env;
 	const struct btfx *btf = j->btf;
 	uint64_t *bm = btf->hdr.str_len ? ident_bitmap(btf->strs, btf->hdr.str_len) : NULL;
+	struct btfx_error tmp;
 	int stage;
 
 	__atomic_store_n(&j->ident, bm, __ATOMIC_RELEASE);
@@ -1548,27 +1588,43 @@ static void *helper_thread(void *arg)
 		return NULL;
 	env->ident = bm;
 	btfx__populate(env->res, (size_t)env->nr * sizeof(*env->res));
-	for (int64_t c; (c = claim_chunk(j, false)) >= 0;) {
-		uint32_t to = (uint32_t)c * PASS1_CHUNK + PASS1_CHUNK < env->nr ? (uint32_t)c * PASS1_CHUNK + PASS1_CHUNK
-										: env->nr;
-		for (uint32_t i = (uint32_t)c * PASS1_CHUNK; i < to; i++) {
+	{ /* the modifier chain check reads records alone: its verdict is ready for the end */
+		struct venv tags = *env;
+		tags.err = &j->tags_err;
+		j->tags_ret = check_type_tags(&tags);
+	}
+	env->pre_done = env->nr;
+	env->err = &tmp; /* pre_members() writes messages it drops */
+	for (int64_t c; (c = claim_chunk(j, true)) >= 0;) {
+		uint32_t from = (uint32_t)c * PASS1_CHUNK, to = from + PASS1_CHUNK < env->nr ? from + PASS1_CHUNK : env->nr;
+		int ret = 0;
+		/* pre[] of types that pass 2 has passed would be wasted */
+		bool facts = to > __atomic_load_n(&j->pass2_at, __ATOMIC_RELAXED);
+
+		env->pre_from = from;
+		for (uint32_t i = from; i < to; i++) {
 			uint32_t id = env->start + i;
 			const struct btfx_type *t = btfx__type(btf, id);
 			unsigned k = env->kinds[i];
 
 			env->log_id = id;
-			if (!meta_quick(env, t, k) && (j->ret = check_meta(env, id, t)))
-				return NULL;
+			if (!meta_quick(env, t, k) && (ret = check_meta(env, id, t)))
+				break; /* the chunk's first error; pre[] stays 0 (no facts) from here */
+			if (!facts)
+				continue;
 			if (k == BTFX_KIND_FUNC_PROTO)
-				env->pre[i] = (uint8_t)pre_proto(env, t);
+				env->pre[i] = (uint8_t)pre_proto(env, id, t);
 			else if (k == BTFX_KIND_FUNC)
 				env->pre[i] = pre_func(env, t) ? PRE_FUNC_OK : 0;
 			else if (k == BTFX_KIND_STRUCT || k == BTFX_KIND_UNION)
 				env->pre[i] = pre_members(env, t) ? PRE_MEMBERS_OK : 0;
-			if (i % PRE_BATCH == PRE_BATCH - 1)
-				__atomic_store_n(&j->progress, i + 1, __ATOMIC_RELEASE);
 		}
-		__atomic_store_n(&j->progress, to, __ATOMIC_RELEASE);
+		if (ret) { /* chunks come in falling id order: this error is the earliest so far */
+			j->ret = ret;
+			j->err = tmp;
+		}
+		env->pre_done = from;
+		__atomic_store_n(&j->progress, from, __ATOMIC_RELEASE);
 	}
 	return NULL;
 }
@@ -1580,7 +1636,8 @@ struct btfx_vjob *btfx__validate_start(const struct btfx *btf)
 {
 	struct btfx_vjob *j;
 
-	if ((btf->flags & (BTFX_F_NO_VALIDATE | BTFX_F_REFS_ONLY)) || btf->hdr.type_len < PARALLEL_MIN_TYPE_BYTES)
+	if ((btf->flags & (BTFX_F_NO_VALIDATE | BTFX_F_REFS_ONLY | BTFX_F_SINGLE_THREAD)) ||
+	    btf->hdr.type_len < PARALLEL_MIN_TYPE_BYTES)
 		return NULL;
 	j = calloc(1, sizeof(*j));
 	if (!j)
@@ -1631,6 +1688,8 @@ static int check_all_types(struct venv *env)
 		uint32_t id = btf->start_id + i;
 		unsigned k = env->slot[i] & S_KIND;
 		env->log_id = id;
+		if (env->pass2_at && i % PASS1_CHUNK == 0)
+			__atomic_store_n(env->pass2_at, i, __ATOMIC_RELAXED);
 		if (k >= BTFX_KIND_NR)
 			continue;
 		if (k == BTFX_KIND_FUNC && !ks_resolved(env->slot[i])) {
@@ -1639,47 +1698,41 @@ static int check_all_types(struct venv *env)
 			 * FUNC resolves to its proto, a non-zero id, which is what
 			 * resolve_valid() asks.  Same effects without the stack.
 			 */
-			const struct btfx_type *t = btfx__type(btf, id);
 			if (!(pre_ready(env, i) && (env->pre[i] & PRE_FUNC_OK)))
-				e = func_check(env, id, t);
+				e = func_check(env, id, btfx__type(btf, id));
 			if (!e) {
-				env->res[i] = t->type;
+				env->res[i] = btf->words[i];
 				env->slot[i] |= S_VISIT(RESOLVED);
 			}
 			continue;
 		}
 		if (needs_resolve(k) && !ks_resolved(env->slot[i]))
 			e = resolve(env, id, k);
-		if (!e && k == BTFX_KIND_FUNC_PROTO)
+		if (!e && k == BTFX_KIND_FUNC_PROTO && !(pre_ready(env, i) && (env->pre[i] & PRE_SKIP)))
 			e = proto_check(env, id, btfx__type(btf, id));
 	}
-	if (!e)
-		e = check_type_tags(env);
 	return e;
 }
 
 /*
- * After pass 2: take pass-1 chunks from the back until the helper and this
- * thread meet; return the first error among them (struct in *first).
+ * After pass 2: take pass-1 chunks from the front until the helper and
+ * this thread meet; the first error among them (message in *first) is the
+ * first of pass 1, since the helper's chunks all come after.
  */
 static int steal_pass1(struct btfx_vjob *job, const struct venv *env, struct btfx_error *first)
 {
 	struct venv own = *env;
-	struct btfx_error tmp;
-	int ret = 0;
 
-	own.err = &tmp;
+	own.err = first;
 	own.ident = __atomic_load_n(&job->ident, __ATOMIC_ACQUIRE); /* NULL: names take the byte loop */
-	for (int64_t c; (c = claim_chunk(job, true)) >= 0;) {
+	for (int64_t c; (c = claim_chunk(job, false)) >= 0;) {
 		uint32_t from = (uint32_t)c * PASS1_CHUNK, to = from + PASS1_CHUNK < env->nr ? from + PASS1_CHUNK : env->nr;
 		int r = check_metas(&own, env->start + from, env->start + to);
 
-		if (r) { /* chunks come in falling id order: this one is the earliest so far */
-			ret = r;
-			*first = tmp;
-		}
+		if (r)
+			return r;
 	}
-	return ret;
+	return 0;
 }
 
 /*
@@ -1688,7 +1741,8 @@ static int steal_pass1(struct btfx_vjob *job, const struct venv *env, struct btf
  * inside the type section, every id checked against the type count before
  * use), so it is safe on input that pass 1 rejects; it writes only its own
  * state.  Verdicts are those of the sequential order: a pass-1 error wins,
- * else pass 2's first error, else the modifier chain check's.
+ * else pass 2's first error, else the modifier chain check's (which the
+ * helper runs: it reads records only).
  */
 int btfx__validate(struct btfx *btf, struct btfx_vjob *job, struct btfx_error *err)
 {
@@ -1720,6 +1774,7 @@ int btfx__validate(struct btfx *btf, struct btfx_vjob *job, struct btfx_error *e
 		job->env = env;
 		job->env.err = &job->err;
 		job->env.hop_memo = job->hop_memo;
+		job->progress = n; /* no pre[] yet */
 		job->chunks = (uint64_t)((n + PASS1_CHUNK - 1) / PASS1_CHUNK) << 32;
 		job_set_stage(job, JOB_GO);
 	}
@@ -1732,14 +1787,20 @@ int btfx__validate(struct btfx *btf, struct btfx_vjob *job, struct btfx_error *e
 
 		env.ident_pub = &job->ident;
 		env.progress = &job->progress;
+		env.pre_seen = n;
+		env.pass2_at = &job->pass2_at;
 		e = check_all_types(&env);
 		own_ret = steal_pass1(job, &env, &own_err);
 		pthread_join(job->th, NULL);
 		job->joined = true;
-		if (job->ret || own_ret) { /* a pass-1 error wins */
+		if (own_ret || job->ret) { /* a pass-1 error wins: ours come first */
 			if (err)
-				*err = job->ret ? job->err : own_err;
-			e = job->ret ? job->ret : own_ret;
+				*err = own_ret ? own_err : job->err;
+			e = own_ret ? own_ret : job->ret;
+		} else if (!e && job->tags_ret) {
+			if (err)
+				*err = job->tags_err;
+			e = job->tags_ret;
 		}
 		btfx__validate_end(job);
 	} else {
@@ -1748,6 +1809,8 @@ int btfx__validate(struct btfx *btf, struct btfx_vjob *job, struct btfx_error *e
 		e = check_metas(&env, btf->start_id, btf->start_id + n);
 		if (!e)
 			e = check_all_types(&env);
+		if (!e)
+			e = check_type_tags(&env);
 	}
 	free(ident);
 	if (e) {

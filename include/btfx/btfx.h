@@ -191,6 +191,10 @@ enum btfx_open_flags {
 	/* Build the essential-name index (btfx_find_essential) while opening;
 	 * with BTFX_F_REFS_ONLY, from the entries framing lists. */
 	BTFX_F_INDEX_ESSENTIAL = 1u << 4,
+	/* Validate on the calling thread only.  By default a large BTF gets
+	 * one helper thread for the duration of the open; the verdict and
+	 * the error are the same either way. */
+	BTFX_F_SINGLE_THREAD = 1u << 5,
 };
 
 struct btfx_open_opts {
