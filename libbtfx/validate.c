@@ -64,7 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <emmintrin.h>
+#include <immintrin.h>
 #include <pthread.h>
 #include <sys/mman.h>
 
@@ -397,76 +397,144 @@ static bool name_valid_ident_bytes(const struct btfx *btf, uint32_t off)
 }
 
 /*
- * Identifier bitmap over the own string section: bit o is set when o
- * starts a string (o == 0 or a NUL before it) of 1..KSYM_NAME_LEN ASCII
- * bytes [A-Za-z0-9_.] whose first byte is not a digit.  Those are exactly
- * the valid identifiers without bytes >= 0x80, so a set bit means "valid".
- * A clear bit decides nothing (an offset inside a string, Latin-1 letters,
- * which the kernel's ctype accepts, or an invalid name): the byte loop
- * does.  Lookups then hit a 1/8-size bitmap instead of random strings.
+ * Identifier bitmap over the own string section: the bit of offset o
+ * (bit 63 - o % 64 of word o / 64) is set when o starts a string (o == 0
+ * or a NUL before it) of 1..KSYM_NAME_LEN ASCII bytes [A-Za-z0-9_.]
+ * whose first byte is not a digit.  Those are exactly the valid
+ * identifiers without bytes >= 0x80, so a set bit means "valid".  A clear
+ * bit decides nothing (an offset inside a string, Latin-1 letters, which
+ * the kernel's ctype accepts, or an invalid name): the byte loop does.
+ * Lookups then hit a 1/8-size bitmap instead of random strings.
  *
- * Built in one sequential pass, 64 bytes at a time: SIMD compares give the
- * NUL and non-identifier bytes; adding the non-identifier marks to the
- * non-NUL mask carries each one up to the end of its string, which leaves
- * CLEAN = the bytes whose string is an identifier so far; a string is
- * then valid when the byte before its NUL is CLEAN.
+ * Built in one pass from the last 64-byte block to the first, with the
+ * bytes of each block reversed, so that bit r of a block's masks is byte
+ * 63 - r and a string runs from its NUL up to its first byte.  Adding the
+ * non-identifier marks to the non-NUL mask carries each one up to the
+ * first byte of its string (FILL), and a start is valid when FILL leaves
+ * it clean: no loop per string.  The length limit takes the run of
+ * non-NUL bytes above each block (TAIL) into account.
  */
-static uint64_t *ident_bitmap(const char *s, uint32_t len)
+static inline __m128i rev_bytes(__m128i v)
 {
-	uint32_t words = (len + 63) / 64, start = 0;
+	v = _mm_shuffle_epi32(v, _MM_SHUFFLE(0, 1, 2, 3));
+	v = _mm_shufflelo_epi16(v, _MM_SHUFFLE(2, 3, 0, 1));
+	v = _mm_shufflehi_epi16(v, _MM_SHUFFLE(2, 3, 0, 1));
+	return _mm_or_si128(_mm_slli_epi16(v, 8), _mm_srli_epi16(v, 8));
+}
+
+/* the masks of a 64-byte block, bytes reversed: NULs, non-identifier bytes, digits */
+static inline __attribute__((always_inline)) void block_masks_sse2(const char *p, uint64_t *nul, uint64_t *other,
+								      uint64_t *digit)
+{
+	*nul = *other = *digit = 0;
+	for (int q = 0; q < 4; q++) {
+		__m128i v = rev_bytes(_mm_loadu_si128((const __m128i *)(p + 16 * (3 - q))));
+		__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		/* signed compares: bytes >= 0x80 are negative, in no class */
+		__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8(0x60)),
+					      _mm_cmplt_epi8(low, _mm_set1_epi8(0x7b)));
+		__m128i d = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
+		__m128i z = _mm_cmpeq_epi8(v, _mm_setzero_si128());
+		__m128i keep = _mm_or_si128(_mm_or_si128(alpha, d), _mm_or_si128(z, _mm_or_si128(
+					    _mm_cmpeq_epi8(v, _mm_set1_epi8('_')), _mm_cmpeq_epi8(v, _mm_set1_epi8('.')))));
+
+		*nul |= (uint64_t)(unsigned)_mm_movemask_epi8(z) << (16 * q);
+		*other |= (uint64_t)(~(unsigned)_mm_movemask_epi8(keep) & 0xffff) << (16 * q);
+		*digit |= (uint64_t)(unsigned)_mm_movemask_epi8(d) << (16 * q);
+	}
+}
+
+/*
+ * The same with AVX2: a byte's class is the AND of two 16-entry tables,
+ * one indexed by its low nibble, one by its high nibble.  Bits: 0x01 A-O
+ * a-o, 0x02 P-Z p-z, 0x04 '_', 0x08 '.', 0x10 NUL, 0x80 digit; zero for
+ * every other byte (bytes >= 0x80 have a high nibble with no bits).
+ */
+static inline __attribute__((always_inline, target("avx2"))) void block_masks_avx2(const char *p, uint64_t *nul,
+											 uint64_t *other, uint64_t *digit)
+{
+	const __m256i rev = _mm256_setr_epi8(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11,
+					     10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+	const __m256i lo_t = _mm256_setr_epi8(0x92, 0x83, 0x83, 0x83, 0x83, 0x83, 0x83, 0x83, 0x83, 0x83, 0x03, 0x01,
+					      0x01, 0x01, 0x09, 0x05, 0x92, 0x83, 0x83, 0x83, 0x83, 0x83, 0x83, 0x83,
+					      0x83, 0x83, 0x03, 0x01, 0x01, 0x01, 0x09, 0x05);
+	const __m256i hi_t = _mm256_setr_epi8(0x10, 0, 0x08, 0x80, 0x01, 0x06, 0x01, 0x02, 0, 0, 0, 0, 0, 0, 0, 0,
+					      0x10, 0, 0x08, 0x80, 0x01, 0x06, 0x01, 0x02, 0, 0, 0, 0, 0, 0, 0, 0);
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+	uint64_t m[3] = { 0, 0, 0 };
+
+	for (int h = 0; h < 2; h++) { /* reversed: bytes 63..32 first */
+		__m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * (1 - h)));
+		__m256i cls;
+
+		v = _mm256_permute4x64_epi64(_mm256_shuffle_epi8(v, rev), 0x4e);
+		cls = _mm256_and_si256(_mm256_shuffle_epi8(lo_t, _mm256_and_si256(v, nib)),
+				       _mm256_shuffle_epi8(hi_t, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+		m[0] |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_setzero_si256())) << (32 * h);
+		m[1] |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(cls, _mm256_setzero_si256()))
+			<< (32 * h);
+		m[2] |= (uint64_t)(uint32_t)_mm256_movemask_epi8(cls) << (32 * h);
+	}
+	*nul = m[0];
+	*other = m[1];
+	*digit = m[2];
+}
+
+typedef void block_masks_fn(const char *p, uint64_t *nul, uint64_t *other, uint64_t *digit);
+
+static inline __attribute__((always_inline)) uint64_t *ident_bitmap_with(const char *s, uint32_t len,
+									 block_masks_fn *masks)
+{
+	uint32_t words = (len + 63) / 64, tail = 0; /* non-NUL bytes from the block above up */
 	uint64_t *bm = malloc((size_t)(words ? words : 1) * sizeof(*bm));
-	uint64_t first = 1;      /* bit 0 of the block starts a string */
-	uint64_t poison = 0;     /* bit 0 continues a string that is not clean */
-	uint64_t last_clean = 0; /* bit 63 of the previous block was CLEAN */
-	char tail[64];
+	uint64_t poison = 0; /* the string at the bottom of the block above has a bad byte */
+	char last[64];
 
 	if (!bm)
 		return NULL;
-	for (uint32_t w = 0; w < words; w++) {
+	for (uint32_t w = words; w-- > 0;) {
 		const char *p = s + (size_t)w * 64;
-		uint64_t nul = 0, other = 0, digit = 0, bad, notnul, fill, clean;
+		uint64_t nul, other, digit, nn, bad, fill, start;
 
 		if (len - w * 64 < 64) { /* last block: zero padding */
-			memset(tail, 0, sizeof(tail));
-			memcpy(tail, p, len - w * 64);
-			p = tail;
+			memset(last, 0, sizeof(last));
+			memcpy(last, p, len - w * 64);
+			p = last;
 		}
-		for (int i = 0; i < 4; i++) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * i));
-			__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-			/* signed compares: bytes >= 0x80 are negative, in no class */
-			__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8(0x60)),
-						      _mm_cmplt_epi8(low, _mm_set1_epi8(0x7b)));
-			__m128i d = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
-						  _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
-			__m128i z = _mm_cmpeq_epi8(v, _mm_setzero_si128());
-			__m128i keep = _mm_or_si128(_mm_or_si128(alpha, d), _mm_or_si128(z, _mm_or_si128(
-						    _mm_cmpeq_epi8(v, _mm_set1_epi8('_')), _mm_cmpeq_epi8(v, _mm_set1_epi8('.')))));
-
-			nul |= (uint64_t)(unsigned)_mm_movemask_epi8(z) << (16 * i);
-			other |= (uint64_t)(~(unsigned)_mm_movemask_epi8(keep) & 0xffff) << (16 * i);
-			digit |= (uint64_t)(unsigned)_mm_movemask_epi8(d) << (16 * i);
+		masks(p, &nul, &other, &digit);
+		nn = ~nul;
+		bad = (other | poison) & nn;
+		fill = (((nn + bad) ^ nn) | bad) & nn; /* each mark up to its string's first byte */
+		start = nul >> 1 | (uint64_t)(w == 0 || !s[(size_t)w * 64 - 1]) << 63;
+		bm[w] = start & nn & ~fill & ~digit;
+		if (nul) {
+			unsigned top = (unsigned)__builtin_ctzll(nul); /* bytes of the string the block above goes on with */
+			if (top && top + tail > KSYM_NAME_LEN)
+				bm[w] &= ~(1ull << (top - 1));
+			tail = (unsigned)__builtin_clzll(nul);
+		} else { /* one string through: it may start at the block's first byte */
+			if (tail + 64 > KSYM_NAME_LEN)
+				bm[w] &= ~(1ull << 63);
+			tail = tail + 64 < 2 * KSYM_NAME_LEN ? tail + 64 : 2 * KSYM_NAME_LEN;
 		}
-		/* marks: a non-identifier byte, a digit first, or a poisoned string from the last block */
-		bad = other | (digit & ((nul << 1) | first)) | (poison & ~first);
-		notnul = ~nul;
-		fill = (((notnul + bad) ^ notnul) | bad) & notnul; /* each mark up to its string's NUL */
-		clean = notnul & ~fill;
-		bm[w] = 0;
-		/* each NUL ends the string [start, NUL): valid if the byte before is CLEAN */
-		for (uint64_t ends = nul, prev = (clean << 1) | last_clean; ends; ends &= ends - 1) {
-			unsigned e = (unsigned)__builtin_ctzll(ends);
-			uint32_t end = w * 64 + e;
-
-			if ((prev >> e & 1) && end - start <= KSYM_NAME_LEN)
-				bm[start / 64] |= 1ull << (start % 64);
-			start = end + 1;
-		}
-		first = nul >> 63;
 		poison = fill >> 63;
-		last_clean = clean >> 63;
 	}
 	return bm;
+}
+
+static uint64_t *ident_bitmap_sse2(const char *s, uint32_t len)
+{
+	return ident_bitmap_with(s, len, block_masks_sse2);
+}
+
+static __attribute__((target("avx2"))) uint64_t *ident_bitmap_avx2(const char *s, uint32_t len)
+{
+	return ident_bitmap_with(s, len, block_masks_avx2);
+}
+
+static uint64_t *ident_bitmap(const char *s, uint32_t len)
+{
+	return __builtin_cpu_supports("avx2") ? ident_bitmap_avx2(s, len) : ident_bitmap_sse2(s, len);
 }
 
 /* btf_name_valid_identifier() of a valid name offset: bitmap, else bytes */
@@ -474,7 +542,7 @@ static inline bool name_valid_ident(const struct venv *env, uint32_t off)
 {
 	uint32_t o = off - env->str_off;
 
-	if (o < env->str_len && env->ident && (env->ident[o / 64] >> (o % 64) & 1))
+	if (o < env->str_len && env->ident && (env->ident[o / 64] >> (63 - o % 64) & 1))
 		return true;
 	return name_valid_ident_bytes(env->btf, off);
 }
@@ -1587,7 +1655,6 @@ static void *helper_thread(void *arg)
 	if (stage != JOB_GO)
 		return NULL;
 	env->ident = bm;
-	btfx__populate(env->res, (size_t)env->nr * sizeof(*env->res));
 	{ /* the modifier chain check reads records alone: its verdict is ready for the end */
 		struct venv tags = *env;
 		tags.err = &j->tags_err;
@@ -1678,6 +1745,32 @@ void btfx__validate_end(struct btfx_vjob *j)
 	free(j);
 }
 
+/*
+ * From own index i (pre[] ready): the end of the run of FUNCs and
+ * FUNC_PROTOs whose turns pre[] settles, taken without a branch on the
+ * kind (they alternate at random in a vmlinux): a FUNC resolves to its
+ * proto, a PRE_SKIP proto needs nothing.
+ */
+static uint32_t settled_run(struct venv *env, uint32_t i, uint32_t n)
+{
+	const uint32_t *words = env->btf->words;
+	uint8_t *slot = env->slot;
+	const uint8_t *pre = env->pre;
+	uint32_t *res = env->res;
+
+	for (; i < n; i++) {
+		unsigned s = slot[i];
+		bool f = s == BTFX_KIND_FUNC && (pre[i] & PRE_FUNC_OK);
+		bool p = s == BTFX_KIND_FUNC_PROTO && (pre[i] & PRE_SKIP);
+
+		if (!(f | p))
+			break;
+		res[i] = f ? words[i] : res[i];
+		slot[i] = (uint8_t)(s | (f ? S_VISIT(RESOLVED) : 0));
+	}
+	return i;
+}
+
 static int check_all_types(struct venv *env)
 {
 	struct btfx *btf = env->btf;
@@ -1687,9 +1780,17 @@ static int check_all_types(struct venv *env)
 	for (uint32_t i = 0; i < n && !e; i++) {
 		uint32_t id = btf->start_id + i;
 		unsigned k = env->slot[i] & S_KIND;
-		env->log_id = id;
+
 		if (env->pass2_at && i % PASS1_CHUNK == 0)
 			__atomic_store_n(env->pass2_at, i, __ATOMIC_RELAXED);
+		if ((k == BTFX_KIND_FUNC || k == BTFX_KIND_FUNC_PROTO) && pre_ready(env, i)) {
+			uint32_t end = settled_run(env, i, n);
+			if (end > i) {
+				i = end - 1;
+				continue;
+			}
+		}
+		env->log_id = id;
 		if (k >= BTFX_KIND_NR)
 			continue;
 		if (k == BTFX_KIND_FUNC && !ks_resolved(env->slot[i])) {
@@ -1779,6 +1880,8 @@ int btfx__validate(struct btfx *btf, struct btfx_vjob *job, struct btfx_error *e
 		job_set_stage(job, JOB_GO);
 	}
 	env.slot = (uint8_t *)(btf->res + n);
+	if (job) /* pass 2 writes them: its own core maps (and zeroes) them */
+		btfx__populate(btf->res, (size_t)n * (sizeof(*btf->res) + 1));
 	for (uint32_t i = 0; i < n; i++)
 		env.slot[i] = (uint8_t)KCODE(btf->kinds[i]);
 	if (job) {
