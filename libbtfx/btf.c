@@ -302,50 +302,50 @@ struct refs_acc {
 
 #define MAXU(a, b) ((a) > (b) ? (a) : (b))
 
+/* type-section bytes framed between two looks at a helper's split (parse_types()) */
+#define FRAME_SLICE (32u << 10)
+
 /*
- * Frame the type section: type_offs[] and kinds[] (one allocation, kinds
- * after the offsets).  kinds[i] is btfx_kind() of own type start_id + i, a
- * compact copy that lets the validator walk references without touching
- * the (much larger, randomly placed) type records.  Record sizes of the
- * known kinds are computed inline; only kinds described by a layout
- * section take btfx__type_size().
+ * Frame records from fo->off while it is below stop (a record may end past
+ * stop, not past the type section): offsets, kinds and size/type words,
+ * from fo->n on.  kinds[] lets the validator walk references without
+ * touching the (much larger, randomly placed) type records; words[] gives
+ * the sizes and referenced ids of most kinds the same way.  Record sizes
+ * of the known kinds are computed inline; only kinds described by a layout
+ * section take btfx__type_size().  id0 is the id of entry 0 (messages,
+ * refs); a helper thread framing a tail passes 0 and err NULL: an error
+ * only makes it stop (the caller frames that part again for the message).
  */
-static inline __attribute__((always_inline)) int parse_types_impl(struct btfx *btf, struct refs_acc *acc,
-								      struct btfx_error *err, const bool refs)
+static inline __attribute__((always_inline)) int frame_records(const struct btfx *btf, uint32_t stop,
+								   uint32_t id0, struct btfx_frame_out *fo,
+								   struct refs_acc *acc, struct btfx_error *err,
+								   const bool refs)
 {
 	const struct btfx_header_info *h = &btf->hdr;
-	uint32_t len = h->type_len, off = 0, cap, n = 0;
 	const uint8_t *types = btf->data + h->hdr_len + h->type_off;
-	uint32_t named = 0, named_ess = 0, max_ref = 0, max_name = 0;
+	uint32_t len = h->type_len, off = fo->off, n = fo->n;
+	uint32_t named = fo->named, named_ess = fo->named_ess, max_ref = 0, max_name = 0;
 	int64_t base_off = h->hdr_len + (int64_t)h->type_off;
-	uint32_t *offs, *words;
-	uint8_t *kinds;
+	uint32_t *offs = fo->offs, *words = fo->words;
+	uint8_t *kinds = fo->kinds;
+	int e = 0;
 
-	if (h->type_off % 4)
-		return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, base_off, "Unaligned type_off %u", h->type_off);
-	if (!btf->base && !len)
-		return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, base_off, "No type found: type section is empty");
-	btf->types = types;
-	/* a record is at least 12 bytes */
-	cap = len / 12 + 1;
-	offs = malloc((size_t)cap * (2 * sizeof(uint32_t) + 1));
-	if (!offs)
-		return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
-	words = offs + cap;
-	btf->words = words;
-	kinds = (uint8_t *)(words + cap);
-	btf->type_offs = offs;
-	btf->kinds = kinds;
-	while (off < len) {
+	if (refs) {
+		max_ref = acc->max_ref;
+		max_name = acc->max_name;
+	}
+	while (off < stop) {
 		const struct btfx_type *t = (const struct btfx_type *)(types + off);
-		uint32_t id = btf->start_id + n;
+		uint32_t id = id0 + n;
 		unsigned k;
 		uint64_t need = 0;
 		size_t sz;
 
-		if (len - off < sizeof(*t))
-			return btfx_set_err(err, BTFX_E_TYPE_FRAME, EINVAL, id, base_off + off,
-					    "[%u] meta_left:%u meta_needed:%zu", id, len - off, sizeof(*t));
+		if (len - off < sizeof(*t)) {
+			e = btfx_set_err(err, BTFX_E_TYPE_FRAME, EINVAL, id, base_off + off,
+					 "[%u] meta_left:%u meta_needed:%zu", id, len - off, sizeof(*t));
+			break;
+		}
 		k = btfx_kind(t);
 		/*
 		 * Known kinds: the sizes of btfx__type_size(), written as a
@@ -433,17 +433,23 @@ static inline __attribute__((always_inline)) int parse_types_impl(struct btfx *b
 			/* fall through */
 		default:
 			sz = btfx__type_size(btf, t, &need);
-			if (!sz)
-				return btfx_set_err(err, BTFX_E_KIND, EINVAL, id, base_off + off, "[%u] Invalid kind:%u%s",
-						    id, k, layout_of(btf, 0) ? "" : " (no layout section describes it)");
 			break;
 		}
-		if (need > len - off)
-			return btfx_set_err(err, BTFX_E_TYPE_FRAME, EINVAL, id, base_off + off,
-					    "[%u] %s meta_left:%u meta_needed:%llu", id, btfx__kind_name(k),
-					    (uint32_t)(len - off - sizeof(*t)), (unsigned long long)(need - sizeof(*t)));
-		if ((uint64_t)id >= 0x7fffffffu)
-			return btfx_set_err(err, BTFX_E_LIMIT, E2BIG, id, base_off + off, "too many types");
+		if (!sz) {
+			e = btfx_set_err(err, BTFX_E_KIND, EINVAL, id, base_off + off, "[%u] Invalid kind:%u%s", id, k,
+					 layout_of(btf, 0) ? "" : " (no layout section describes it)");
+			break;
+		}
+		if (need > len - off) {
+			e = btfx_set_err(err, BTFX_E_TYPE_FRAME, EINVAL, id, base_off + off,
+					 "[%u] %s meta_left:%u meta_needed:%llu", id, btfx__kind_name(k),
+					 (uint32_t)(len - off - sizeof(*t)), (unsigned long long)(need - sizeof(*t)));
+			break;
+		}
+		if ((uint64_t)id >= 0x7fffffffu) {
+			e = btfx_set_err(err, BTFX_E_LIMIT, E2BIG, id, base_off + off, "too many types");
+			break;
+		}
 		offs[n] = off;
 		words[n] = t->size;
 		kinds[n++] = (uint8_t)k;
@@ -458,20 +464,89 @@ static inline __attribute__((always_inline)) int parse_types_impl(struct btfx *b
 			}
 		}
 	}
-	btf->nr_types = n;
-	btf->n_named = named;
-	btf->n_named_ess = named_ess;
+	fo->off = off;
+	fo->n = n;
+	fo->named = named;
+	fo->named_ess = named_ess;
 	if (refs) {
 		acc->max_ref = max_ref;
 		acc->max_name = max_name;
 	}
-	return 0;
+	return e ? -1 : 0;
 }
 
-/* Two copies of the loop: without and with the libbpf-level checks. */
-static int parse_types(struct btfx *btf, struct refs_acc *acc, struct btfx_error *err)
+/* frame_records() without the libbpf-level checks (the copy a helper thread may run) */
+int btfx__frame_plain(const struct btfx *btf, uint32_t stop, uint32_t id0, struct btfx_frame_out *fo,
+		      struct btfx_error *err)
 {
-	return acc ? parse_types_impl(btf, acc, err, true) : parse_types_impl(btf, NULL, err, false);
+	return frame_records(btf, stop, id0, fo, NULL, err, false);
+}
+
+/* entries for at most this many records of a type section of len bytes (a record is at least 12) */
+static inline uint32_t frame_cap(uint32_t len)
+{
+	return len / 12 + 1;
+}
+
+bool btfx__frame_alloc(struct btfx_frame_out *fo, uint32_t cap)
+{
+	memset(fo, 0, sizeof(*fo));
+	fo->offs = malloc((size_t)cap * (2 * sizeof(uint32_t) + 1));
+	if (!fo->offs)
+		return false;
+	fo->words = fo->offs + cap;
+	fo->kinds = (uint8_t *)(fo->words + cap);
+	return true;
+}
+
+/*
+ * Frame the type section into type_offs[], words[] and kinds[] (one
+ * allocation).  With a validation job, its helper thread may frame the
+ * tail from a record boundary it finds (btfx__vjob_frame_split()): this
+ * thread frames up to it, and takes the helper's entries if it lands
+ * exactly there, which proves the boundary.
+ */
+static int parse_types(struct btfx *btf, struct btfx_vjob *job, struct refs_acc *acc, struct btfx_error *err)
+{
+	const struct btfx_header_info *h = &btf->hdr;
+	uint32_t len = h->type_len;
+	struct btfx_frame_out fo;
+	int e;
+
+	if (h->type_off % 4)
+		return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, h->hdr_len + (int64_t)h->type_off,
+				    "Unaligned type_off %u", h->type_off);
+	if (!btf->base && !len)
+		return btfx_set_err(err, BTFX_E_SECTION, EINVAL, 0, h->hdr_len + (int64_t)h->type_off,
+				    "No type found: type section is empty");
+	btf->types = btf->data + h->hdr_len + h->type_off;
+	if (!btfx__frame_alloc(&fo, frame_cap(len)))
+		return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+	btf->type_offs = fo.offs;
+	btf->words = fo.words;
+	btf->kinds = fo.kinds;
+	if (acc) {
+		e = frame_records(btf, len, btf->start_id, &fo, acc, err, true);
+	} else if (job) {
+		e = 0;
+		while (!e && fo.off < len) {
+			/* slices, so that the helper sees where we are and we see its split */
+			uint32_t split = btfx__vjob_frame_split(job, fo.off);
+			uint32_t stop = split > fo.off ? split : (len - fo.off > FRAME_SLICE ? fo.off + FRAME_SLICE : len);
+
+			e = frame_records(btf, stop, btf->start_id, &fo, NULL, err, false);
+			if (!e && split > 0 && fo.off >= split)
+				e = btfx__vjob_frame_join(job, &fo, fo.off == split);
+		}
+	} else {
+		e = frame_records(btf, len, btf->start_id, &fo, NULL, err, false);
+	}
+	if (e)
+		return e;
+	btf->nr_types = fo.n;
+	btf->n_named = fo.named;
+	btf->n_named_ess = fo.named_ess;
+	return 0;
 }
 
 void btfx__err_prefix(struct btfx_error *err, const char *path)
@@ -565,7 +640,7 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 		if (!acc.ess_ids)
 			e = btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
 	}
-	e = e ?: parse_types(btf, refs_only ? &acc : NULL, err);
+	e = e ?: parse_types(btf, job, refs_only ? &acc : NULL, err);
 	if (!e && !(btf->flags & BTFX_F_NO_VALIDATE) && !(btf->flags & BTFX_F_REFS_ONLY)) {
 		e = btfx__validate(btf, job, err); /* ends the job */
 	} else {

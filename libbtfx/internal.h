@@ -81,6 +81,26 @@ static inline const char *btfx__str(const struct btfx *btf, uint32_t off)
 
 /* size in bytes of a type record, or 0 if unknown kind without layout */
 BTFX_HIDDEN size_t btfx__type_size(const struct btfx *btf, const struct btfx_type *t, uint64_t *need);
+/* Framing output: one entry per record, from index n on (btf.c). */
+struct btfx_frame_out {
+	uint32_t *offs, *words;
+	uint8_t *kinds;
+	uint32_t n, named, named_ess;
+	uint32_t off; /* where framing stopped: the next record */
+};
+/* Frame records from fo->off while below stop into fo's arrays (from fo->n on);
+ * id0 is the id of entry 0.  0, or -1 with *err set (err may be NULL). */
+BTFX_HIDDEN int btfx__frame_plain(const struct btfx *btf, uint32_t stop, uint32_t id0, struct btfx_frame_out *fo,
+				  struct btfx_error *err);
+/* fo zeroed, with arrays for cap entries (one allocation at fo->offs) */
+BTFX_HIDDEN bool btfx__frame_alloc(struct btfx_frame_out *fo, uint32_t cap);
+/* Framing with a validation job (see parse_types()): _split publishes where
+ * the caller is and returns the helper's split offset to stop at, or 0;
+ * _join, once there (exact: landed on it), appends the helper's entries and
+ * moves fo->off to the end, or leaves fo for the caller to go on. */
+struct btfx_vjob;
+BTFX_HIDDEN uint32_t btfx__vjob_frame_split(struct btfx_vjob *job, uint32_t off);
+BTFX_HIDDEN int btfx__vjob_frame_join(struct btfx_vjob *job, struct btfx_frame_out *fo, bool exact);
 /* Validation: _start (before the framing) may launch a helper thread for a
  * large BTF, NULL otherwise; btfx__validate() consumes the job; _end
  * cancels one when validation does not run. */

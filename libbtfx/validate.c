@@ -1590,9 +1590,16 @@ struct btfx_vjob {
 	int tags_ret;           /* check_type_tags() */
 	struct btfx_error tags_err;
 	bool joined;
+	/* framing (btfx__vjob_frame_split/_join): the helper frames the tail */
+	uint32_t frame_at;      /* the caller's framing offset (atomic) */
+	uint32_t split;         /* where the helper's tail starts, 0 none (atomic) */
+	bool abandon;           /* the caller went past split: the tail is not wanted (atomic) */
+	int tail_state;         /* TAIL_*, under lock */
+	struct btfx_frame_out tail;
 	uint64_t hop_memo[HOP_MEMO_SIZE];
 };
 enum { JOB_FRAMING, JOB_GO, JOB_STOP };
+enum { TAIL_NONE, TAIL_BUSY, TAIL_DONE, TAIL_FAILED };
 
 /*
  * Fresh pages cost a fault each on first touch (about 1 us in some VMs, as
@@ -1638,15 +1645,137 @@ static int64_t claim_chunk(struct btfx_vjob *j, bool back)
 	return back ? hi - 1 : lo;
 }
 
+/*
+ * Framing in two.  The helper picks a split halfway through what the
+ * caller has left to frame, at an offset where a run of records starts
+ * that look like real ones (plausible_at()), publishes it and frames from
+ * there to the end into its own arrays.  The caller frames up to the
+ * split: landing on it exactly proves it a record boundary, so the
+ * helper's entries are exactly the caller's continuation, and it appends
+ * them.  A wrong guess, a caller already past it, or a malformed tail
+ * (the caller frames it again, for its message) costs time, never a
+ * different result.
+ */
+#define TAIL_MIN (256u << 10)   /* left to frame: below it, not worth a split */
+#define TAIL_SCAN 4096u         /* bytes searched for a plausible boundary */
+#define TAIL_PROBE 32           /* records a plausible boundary starts */
+
+/* TAIL_PROBE records at off look like a vmlinux's: known kinds, no reserved bits, sane vlen and names */
+static bool plausible_at(const struct btfx *btf, uint32_t off)
+{
+	const uint8_t *types = btf->data + btf->hdr.hdr_len + btf->hdr.type_off;
+	uint32_t len = btf->hdr.type_len, str_end = btf->start_str_off + btf->hdr.str_len;
+
+	for (int r = 0; r < TAIL_PROBE && off < len; r++) {
+		const struct btfx_type *t = (const struct btfx_type *)(types + off);
+		unsigned k, vlen;
+		uint64_t need;
+		size_t sz;
+
+		if (len - off < sizeof(*t))
+			return false;
+		k = btfx_kind(t);
+		vlen = btfx_vlen(t);
+		if (!k || k >= BTFX_KIND_NR || (t->info & 0x60ff0000u) || t->name_off >= str_end)
+			return false;
+		if (vlen && !(kclass[k] & (KC_STRUCT | KC_SIZED)) && k != BTFX_KIND_FUNC_PROTO && k != BTFX_KIND_FUNC)
+			return false;
+		if (k == BTFX_KIND_FUNC && vlen > BTFX_LINKAGE_EXTERN)
+			return false;
+		sz = btfx__type_size(btf, t, &need);
+		if (!sz || need > len - off)
+			return false;
+		off += (uint32_t)sz;
+	}
+	return true;
+}
+
+static void frame_tail(struct btfx_vjob *j)
+{
+	const struct btfx *btf = j->btf;
+	uint32_t len = btf->hdr.type_len, at = __atomic_load_n(&j->frame_at, __ATOMIC_ACQUIRE), c, end;
+	int state;
+
+	if (btf->layout || len - at < TAIL_MIN)
+		return;
+	c = (at + (len - at) / 2) & ~3u;
+	end = c + TAIL_SCAN < len ? c + TAIL_SCAN : len;
+	while (c < end && !plausible_at(btf, c))
+		c += 4;
+	if (c >= end || !btfx__frame_alloc(&j->tail, (len - c) / 12 + 1))
+		return;
+	j->tail.off = c;
+	pthread_mutex_lock(&j->lock);
+	j->tail_state = TAIL_BUSY;
+	pthread_mutex_unlock(&j->lock);
+	__atomic_store_n(&j->split, c, __ATOMIC_RELEASE);
+	/* in slices, to stop early when the caller has gone past the split */
+	do {
+		uint32_t stop = len - j->tail.off > (64u << 10) ? j->tail.off + (64u << 10) : len;
+		if (btfx__frame_plain(btf, stop, 0, &j->tail, NULL))
+			break;
+	} while (j->tail.off < len && !__atomic_load_n(&j->abandon, __ATOMIC_RELAXED));
+	state = j->tail.off == len ? TAIL_DONE : TAIL_FAILED;
+	pthread_mutex_lock(&j->lock);
+	j->tail_state = state;
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->lock);
+}
+
+uint32_t btfx__vjob_frame_split(struct btfx_vjob *j, uint32_t off)
+{
+	uint32_t split;
+
+	__atomic_store_n(&j->frame_at, off, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&j->abandon, __ATOMIC_RELAXED))
+		return 0;
+	split = __atomic_load_n(&j->split, __ATOMIC_ACQUIRE);
+	if (split && split <= off) { /* published too late: frame on */
+		__atomic_store_n(&j->abandon, true, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return split;
+}
+
+int btfx__vjob_frame_join(struct btfx_vjob *j, struct btfx_frame_out *fo, bool exact)
+{
+	struct btfx_frame_out *t = &j->tail;
+	uint32_t split = __atomic_load_n(&j->split, __ATOMIC_ACQUIRE), m;
+	int state;
+
+	if (!exact) {
+		__atomic_store_n(&j->abandon, true, __ATOMIC_RELAXED);
+		return 0;
+	}
+	pthread_mutex_lock(&j->lock);
+	while ((state = j->tail_state) == TAIL_BUSY)
+		pthread_cond_wait(&j->cond, &j->lock);
+	pthread_mutex_unlock(&j->lock);
+	__atomic_store_n(&j->abandon, true, __ATOMIC_RELAXED); /* no more splits */
+	if (state != TAIL_DONE || fo->off != split)
+		return 0; /* the caller frames the tail itself */
+	m = t->n;
+	memcpy(fo->offs + fo->n, t->offs, (size_t)m * sizeof(*t->offs));
+	memcpy(fo->words + fo->n, t->words, (size_t)m * sizeof(*t->words));
+	memcpy(fo->kinds + fo->n, t->kinds, m);
+	fo->n += m;
+	fo->named += t->named;
+	fo->named_ess += t->named_ess;
+	fo->off = t->off;
+	return 0;
+}
+
 static void *helper_thread(void *arg)
 {
 	struct btfx_vjob *j = arg;
 	struct venv *env = &j->env;
 	const struct btfx *btf = j->btf;
-	uint64_t *bm = btf->hdr.str_len ? ident_bitmap(btf->strs, btf->hdr.str_len) : NULL;
+	uint64_t *bm;
 	struct btfx_error tmp;
 	int stage;
 
+	frame_tail(j);
+	bm = btf->hdr.str_len ? ident_bitmap(btf->strs, btf->hdr.str_len) : NULL;
 	__atomic_store_n(&j->ident, bm, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&j->lock);
 	while ((stage = j->stage) == JOB_FRAMING)
@@ -1726,7 +1855,7 @@ static void job_set_stage(struct btfx_vjob *j, int stage)
 {
 	pthread_mutex_lock(&j->lock);
 	j->stage = stage;
-	pthread_cond_signal(&j->cond);
+	pthread_cond_broadcast(&j->cond);
 	pthread_mutex_unlock(&j->lock);
 }
 
@@ -1735,6 +1864,7 @@ void btfx__validate_end(struct btfx_vjob *j)
 {
 	if (!j)
 		return;
+	__atomic_store_n(&j->abandon, true, __ATOMIC_RELAXED);
 	if (j->stage == JOB_FRAMING)
 		job_set_stage(j, JOB_STOP);
 	if (!j->joined)
@@ -1742,6 +1872,7 @@ void btfx__validate_end(struct btfx_vjob *j)
 	pthread_mutex_destroy(&j->lock);
 	pthread_cond_destroy(&j->cond);
 	free(j->ident);
+	free(j->tail.offs);
 	free(j);
 }
 
