@@ -451,7 +451,8 @@ static inline __attribute__((always_inline)) int frame_records(const struct btfx
 			break;
 		}
 		offs[n] = off;
-		words[n] = t->size;
+		if (!refs) /* for the validator only: the libbpf-level open leaves its pages untouched */
+			words[n] = t->size;
 		kinds[n++] = (uint8_t)k;
 		off += sz;
 		named += t->name_off != 0;
@@ -491,11 +492,12 @@ static inline uint32_t frame_cap(uint32_t len)
 bool btfx__frame_alloc(struct btfx_frame_out *fo, uint32_t cap)
 {
 	memset(fo, 0, sizeof(*fo));
-	fo->offs = malloc((size_t)cap * (2 * sizeof(uint32_t) + 1));
+	/* offs, kinds, words: a libbpf-level open (no words) touches one run of pages less */
+	fo->offs = malloc((size_t)cap * sizeof(uint32_t) + (cap + 3u) / 4 * 4 + (size_t)cap * sizeof(uint32_t));
 	if (!fo->offs)
 		return false;
-	fo->words = fo->offs + cap;
-	fo->kinds = (uint8_t *)(fo->words + cap);
+	fo->kinds = (uint8_t *)(fo->offs + cap);
+	fo->words = fo->offs + cap + (cap + 3u) / 4;
 	return true;
 }
 

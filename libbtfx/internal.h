@@ -52,7 +52,8 @@ struct btfx {
 	uint32_t start_str_off;   /* first own string offset */
 	uint32_t *type_offs;
 	uint8_t *kinds;           /* btfx_kind() per own type (same allocation as type_offs) */
-	uint32_t *words;          /* the size/type word of each own record (same allocation) */
+	uint32_t *words;          /* the size/type word of each own record (same allocation),
+				   * filled when validating (not with BTFX_F_REFS_ONLY) */
 
 	uint32_t flags;
 

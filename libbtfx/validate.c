@@ -66,6 +66,7 @@
 
 #include <immintrin.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 
 #include "image.h"
@@ -1596,6 +1597,8 @@ struct btfx_vjob {
 	bool abandon;           /* the caller went past split: the tail is not wanted (atomic) */
 	int tail_state;         /* TAIL_*, under lock */
 	struct btfx_frame_out tail;
+	bool pinned;            /* started away from the caller's CPU: restore cpus */
+	cpu_set_t cpus;
 	uint64_t hop_memo[HOP_MEMO_SIZE];
 };
 enum { JOB_FRAMING, JOB_GO, JOB_STOP };
@@ -1774,6 +1777,8 @@ static void *helper_thread(void *arg)
 	struct btfx_error tmp;
 	int stage;
 
+	if (j->pinned)
+		pthread_setaffinity_np(pthread_self(), sizeof(j->cpus), &j->cpus);
 	frame_tail(j);
 	bm = btf->hdr.str_len ? ident_bitmap(btf->strs, btf->hdr.str_len) : NULL;
 	__atomic_store_n(&j->ident, bm, __ATOMIC_RELEASE);
@@ -1831,6 +1836,8 @@ static void *helper_thread(void *arg)
 struct btfx_vjob *btfx__validate_start(const struct btfx *btf)
 {
 	struct btfx_vjob *j;
+	pthread_attr_t attr;
+	int cpu;
 
 	if ((btf->flags & (BTFX_F_NO_VALIDATE | BTFX_F_REFS_ONLY | BTFX_F_SINGLE_THREAD)) ||
 	    btf->hdr.type_len < PARALLEL_MIN_TYPE_BYTES)
@@ -1840,14 +1847,35 @@ struct btfx_vjob *btfx__validate_start(const struct btfx *btf)
 		return NULL;
 	j->btf = btf;
 	j->stage = JOB_FRAMING;
+	/*
+	 * Started on another CPU than this one: placed on ours, the helper
+	 * can wait milliseconds for the scheduler to move it while this
+	 * thread frames (seen in VMs).  It then takes back our whole mask.
+	 * With one CPU to run on there is nothing to share: no helper.
+	 */
+	pthread_attr_init(&attr);
+	cpu = sched_getcpu();
+	if (sched_getaffinity(0, sizeof(j->cpus), &j->cpus) == 0 && cpu >= 0 && CPU_ISSET(cpu, &j->cpus)) {
+		cpu_set_t others = j->cpus;
+
+		CPU_CLR(cpu, &others);
+		if (!CPU_COUNT(&others)) {
+			pthread_attr_destroy(&attr);
+			free(j);
+			return NULL;
+		}
+		j->pinned = !pthread_attr_setaffinity_np(&attr, sizeof(others), &others);
+	}
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->cond, NULL);
-	if (pthread_create(&j->th, NULL, helper_thread, j)) {
+	if (pthread_create(&j->th, &attr, helper_thread, j)) {
+		pthread_attr_destroy(&attr);
 		pthread_mutex_destroy(&j->lock);
 		pthread_cond_destroy(&j->cond);
 		free(j);
 		return NULL;
 	}
+	pthread_attr_destroy(&attr);
 	return j;
 }
 
