@@ -66,6 +66,79 @@ static void run_case(void **state)
 	free(blob);
 }
 
+/* The kernel's btf_name_valid_identifier(), byte by byte (Latin-1 ctype above 0x9f). */
+static bool ref_ident(const unsigned char *s)
+{
+	size_t n = 0;
+#define REF_ALPHA(c) (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z' ? 1 : ((c) >= 192 && (c) != 215 && (c) != 247))
+#define REF_ALNUM(c) (REF_ALPHA(c) || ((c) >= '0' && (c) <= '9'))
+	if (!REF_ALPHA(s[0]) && s[0] != '_' && s[0] != '.')
+		return false;
+	for (n = 1; s[n] && n < 512; n++)
+		if (!REF_ALNUM(s[n]) && s[n] != '_' && s[n] != '.')
+			return false;
+	return !s[n];
+#undef REF_ALNUM
+#undef REF_ALPHA
+}
+
+/*
+ * Typedef names of every length around the 64-byte blocks of the
+ * identifier bitmap and the 512-byte limit, at every alignment in the
+ * string section, with a bad byte, a Latin-1 letter or a digit at the
+ * start, the end or in the middle: the verdict is the kernel rule's.
+ */
+static void test_ident_names(void **state)
+{
+	static const unsigned lens[] = { 1, 2, 15, 16, 17, 31, 63, 64, 65, 66, 127, 128, 129, 448, 511, 512, 513, 514,
+					 575, 576, 577, 1100 };
+	static const unsigned char odd[] = { 0, '-', 0xe9, 0x80, '7', 0xd7 }; /* 0: none */
+	unsigned checked = 0;
+
+	(void)state;
+	for (unsigned pad = 0; pad < 66; pad++)
+		for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++)
+			for (size_t oi = 0; oi < sizeof(odd); oi++)
+				for (unsigned where = 0; where < 3; where++) {
+					unsigned len = lens[li];
+					char name[1200], padstr[80];
+					struct btfx_error err;
+					struct bb *b = bb_new();
+					struct btfx *btf;
+					uint32_t int_id;
+					uint8_t *blob;
+					size_t size;
+					bool want;
+
+					if (oi == 0 && where) /* one plain name per length */
+						continue;
+					memset(name, 'a', len);
+					name[len] = 0;
+					if (odd[oi])
+						name[where == 0 ? 0 : where == 1 ? len - 1 : len / 2] = (char)odd[oi];
+					memset(padstr, 'p', pad);
+					padstr[pad] = 0;
+					if (pad)
+						bb_str(b, padstr);
+					int_id = bb_int(b, "int", 4, BTFX_INT_SIGNED, 0, 32);
+					bb_typedef(b, name, int_id);
+					bb_str(b, "zz"); /* a string after it: the name is not the section's last */
+					blob = bb_emit_simple(b, &size);
+					want = ref_ident((const unsigned char *)name);
+					btf = btfx_parse(blob, size, "x", false, NULL, &err);
+					if (!btf != !want)
+						fail_msg("pad %u len %u byte 0x%02x at %u: btfx %s, the kernel's rule %s", pad, len,
+							 odd[oi], where, btf ? "accepts" : "rejects", want ? "accepts" : "rejects");
+					if (!btf)
+						assert_non_null(strstr(err.msg, "Invalid name"));
+					btfx_free(btf);
+					free(blob);
+					bb_free(b);
+					checked++;
+				}
+	assert_true(checked > 1000);
+}
+
 /* The same blob parsed with copy=true gives the same verdict and frees cleanly. */
 static void test_copy_mode(void **state)
 {
@@ -433,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_swapped_every_kind_same_types),
 		cmocka_unit_test(test_header_info),
 		cmocka_unit_test(test_layout_kind20_opaque),
+		cmocka_unit_test(test_ident_names),
 		cmocka_unit_test(test_no_validate),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_hdr_len_unaligned),
