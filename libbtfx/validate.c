@@ -52,12 +52,17 @@
  *    strings that are plain ASCII identifiers; the rest take the byte loop.
  *  - Common records pass pass 1 in a few compares (meta_quick()).
  *  - Large BTFs (btfx__validate_start()) get a helper thread, started
- *    before the framing: it builds the bitmap, then runs pass 1 while this
- *    thread runs pass 2, and computes on the way the pass-2 facts that
- *    depend on records alone (pre[]: func_check() verdicts, param names,
- *    static member placement), which pass 2 uses when they are ready.
- *    Pass 2 done, this thread takes the rest of pass 1 from the back.
- *    A pass-1 error wins over a pass-2 one, as in the sequential order.
+ *    before the framing on another CPU: it frames the tail of the type
+ *    section (btfx__vjob_frame_split()), builds the bitmap, runs the
+ *    modifier chain check, then pass 1 from the last type down while this
+ *    thread runs pass 2 from the first up.  On the way it computes the
+ *    pass-2 facts that depend on records alone (pre[]: func_check()
+ *    verdicts, param names and sizes, FUNC_PROTOs proto_check() can only
+ *    pass, static member placement), which pass 2 uses where they are
+ *    ready.  Pass 2 done, this thread takes the rest of pass 1 from the
+ *    front.  A pass-1 error wins over a pass-2 one, and a pass-2 error
+ *    over the chain check's, as in the sequential order.
+ *    BTFX_F_SINGLE_THREAD keeps it all on the caller's thread.
  */
 #include <errno.h>
 #include <stdio.h>
