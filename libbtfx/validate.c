@@ -69,6 +69,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cpuid.h>
 #include <immintrin.h>
 #include <pthread.h>
 #include <sched.h>
@@ -538,9 +539,33 @@ static __attribute__((target("avx2"))) uint64_t *ident_bitmap_avx2(const char *s
 	return ident_bitmap_with(s, len, block_masks_avx2);
 }
 
+/*
+ * AVX2 usable: the CPU has it (CPUID.7.0:EBX bit 5) and the OS saves the
+ * YMM state (OSXSAVE, XCR0 bits 1-2).  Asked on first use, not by a
+ * constructor at every program start (cpuid traps to the hypervisor in a VM).
+ */
+static bool have_avx2(void)
+{
+	static int cached = -1; /* a benign race: every thread computes the same */
+	unsigned a, b, c, d;
+	int v = 0;
+
+	if (__atomic_load_n(&cached, __ATOMIC_RELAXED) >= 0)
+		return cached;
+	if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE) && (c & bit_AVX)) {
+		unsigned lo, hi;
+
+		__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+		if ((lo & 6) == 6 && __get_cpuid_count(7, 0, &a, &b, &c, &d))
+			v = !!(b & bit_AVX2);
+	}
+	__atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+	return v;
+}
+
 static uint64_t *ident_bitmap(const char *s, uint32_t len)
 {
-	return __builtin_cpu_supports("avx2") ? ident_bitmap_avx2(s, len) : ident_bitmap_sse2(s, len);
+	return have_avx2() ? ident_bitmap_avx2(s, len) : ident_bitmap_sse2(s, len);
 }
 
 /* btf_name_valid_identifier() of a valid name offset: bitmap, else bytes */
