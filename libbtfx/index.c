@@ -27,21 +27,96 @@ struct btfx_name_index {
 	struct table ess;  /* key: essential name; built on first use */
 };
 
+/*
+ * Name hash: 8-byte words, then the last bytes one by one, then the
+ * length (last, so that one pass can hash a name while finding its end).
+ */
+#define HASH_SEED 0x9e3779b97f4a7c15ull
+static inline uint64_t hash_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 29);
+}
+
+static inline uint64_t hash_tail(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static inline uint32_t hash_end(uint64_t h, size_t n)
+{
+	h = (h ^ n) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 32;
+	return (uint32_t)h ? (uint32_t)h : 1;
+}
+
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	uint64_t h = HASH_SEED;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
+		h = hash_word(h, w);
 	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	h ^= h >> 32;
-	return (uint32_t)h ? (uint32_t)h : 1;
+	return hash_end(hash_tail(h, s + i, n - i), n);
+}
+
+/* bytes of w that are 0 / equal to c's byte: their top bits (exact for the first zero only / exact) */
+#define BYTES_01 0x0101010101010101ull
+#define BYTES_7F 0x7f7f7f7f7f7f7f7full
+#define BYTES_80 0x8080808080808080ull
+static inline uint64_t first_zero(uint64_t w) { return (w - BYTES_01) & ~w & BYTES_80; }
+static inline uint64_t eq_bytes(uint64_t w, uint64_t c)
+{
+	uint64_t t = w ^ c;
+	return ~(((t & BYTES_7F) + BYTES_7F) | t | BYTES_7F);
+}
+
+/* end of btf's own string section if s is in it, else s (no fast path) */
+static inline const char *str_end(const struct btfx *btf, const char *s)
+{
+	const char *e = btf->strs + btf->hdr.str_len;
+
+	return s >= btf->strs && s < e ? e : s;
+}
+
+/*
+ * hash_bytes() of the essential name of s (ess) or of s, in one pass of
+ * 8-byte words, when that is easy: s has no "___" (then its essential name
+ * is s itself) and its words are inside the section (before end).  false
+ * otherwise: the caller takes btfx_essential_name_len() and hash_bytes().
+ */
+static bool hash_name_fast(const char *s, const char *end, bool ess, uint32_t *hash)
+{
+	uint64_t h = HASH_SEED, prev = 0;
+
+	for (const char *p = s;; p += 8) {
+		uint64_t w, z, us;
+
+		if (end - p < 8)
+			return false;
+		memcpy(&w, p, 8); /* little-endian: byte i in bits 8i..8i+7 */
+		z = first_zero(w);
+		us = eq_bytes(w, 0x5f5f5f5f5f5f5f5full);
+		if (z) {
+			unsigned nb = (unsigned)__builtin_ctzll(z) / 8; /* bytes before the NUL */
+			us &= nb ? ~0ull >> (64 - 8 * nb) : 0;
+		}
+		/* three '_' in a row, with the last two bytes of the previous word */
+		if (ess && (us & ((us << 8) | (prev >> 56)) & ((us << 16) | (prev >> 48))))
+			return false;
+		if (z) {
+			unsigned nb = (unsigned)__builtin_ctzll(z) / 8;
+			*hash = hash_end(hash_tail(h, p, nb), (size_t)(p - s) + nb);
+			return true;
+		}
+		h = hash_word(h, w);
+		prev = us;
+	}
 }
 
 BTFX_API size_t btfx_essential_name_len(const char *name)
@@ -104,8 +179,12 @@ static int table_build(struct btfx *btf, struct table *tab, bool ess)
 				if (ahead)
 					__builtin_prefetch(ahead);
 			}
-			if (name && *name)
-				table_put(tab, hash_bytes(name, btfx_essential_name_len(name)), e[2 * i]);
+			if (name && *name) {
+				uint32_t h;
+				if (!hash_name_fast(name, str_end(btf, name), true, &h))
+					h = hash_bytes(name, btfx_essential_name_len(name));
+				table_put(tab, h, e[2 * i]);
+			}
 		}
 		return 0;
 	}
@@ -113,13 +192,16 @@ static int table_build(struct btfx *btf, struct table *tab, bool ess)
 		uint32_t id = btf->start_id + i;
 		const struct btfx_type *t = btfx__type(btf, id);
 		const char *name;
+		uint32_t h;
 
 		if (!t->name_off || (ess && btfx__ess_skip(btfx_kind(t))))
 			continue;
 		name = btfx_str(btf, t->name_off);
 		if (!name || !*name)
 			continue;
-		table_put(tab, hash_bytes(name, ess ? btfx_essential_name_len(name) : strlen(name)), id);
+		if (!hash_name_fast(name, str_end(btf, name), ess, &h))
+			h = hash_bytes(name, ess ? btfx_essential_name_len(name) : strlen(name));
+		table_put(tab, h, id);
 	}
 	return 0;
 }
