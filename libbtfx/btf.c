@@ -307,10 +307,9 @@ struct refs_acc {
 
 /*
  * Frame records from fo->off while it is below stop (a record may end past
- * stop, not past the type section): offsets, kinds and size/type words,
- * from fo->n on.  kinds[] lets the validator walk references without
- * touching the (much larger, randomly placed) type records; words[] gives
- * the sizes and referenced ids of most kinds the same way.  Record sizes
+ * stop, not past the type section): offsets and kinds, from fo->n on.
+ * kinds[] lets the validator walk references without touching the (much
+ * larger, randomly placed) type records.  Record sizes
  * of the known kinds are computed inline; only kinds described by a layout
  * section take btfx__type_size().  id0 is the id of entry 0 (messages,
  * refs); a helper thread framing a tail passes 0 and err NULL: an error
@@ -326,7 +325,7 @@ static inline __attribute__((always_inline)) int frame_records(const struct btfx
 	uint32_t len = h->type_len, off = fo->off, n = fo->n;
 	uint32_t named = fo->named, named_ess = fo->named_ess, max_ref = 0, max_name = 0;
 	int64_t base_off = h->hdr_len + (int64_t)h->type_off;
-	uint32_t *offs = fo->offs, *words = fo->words;
+	uint32_t *offs = fo->offs;
 	uint8_t *kinds = fo->kinds;
 	int e = 0;
 
@@ -451,8 +450,6 @@ static inline __attribute__((always_inline)) int frame_records(const struct btfx
 			break;
 		}
 		offs[n] = off;
-		if (!refs) /* for the validator only: the libbpf-level open leaves its pages untouched */
-			words[n] = t->size;
 		kinds[n++] = (uint8_t)k;
 		off += sz;
 		named += t->name_off != 0;
@@ -492,17 +489,15 @@ static inline uint32_t frame_cap(uint32_t len)
 bool btfx__frame_alloc(struct btfx_frame_out *fo, uint32_t cap)
 {
 	memset(fo, 0, sizeof(*fo));
-	/* offs, kinds, words: a libbpf-level open (no words) touches one run of pages less */
-	fo->offs = malloc((size_t)cap * sizeof(uint32_t) + (cap + 3u) / 4 * 4 + (size_t)cap * sizeof(uint32_t));
+	fo->offs = malloc((size_t)cap * (sizeof(uint32_t) + 1));
 	if (!fo->offs)
 		return false;
 	fo->kinds = (uint8_t *)(fo->offs + cap);
-	fo->words = fo->offs + cap + (cap + 3u) / 4;
 	return true;
 }
 
 /*
- * Frame the type section into type_offs[], words[] and kinds[] (one
+ * Frame the type section into type_offs[] and kinds[] (one
  * allocation).  With a validation job, its helper thread may frame the
  * tail from a record boundary it finds (btfx__vjob_frame_split()): this
  * thread frames up to it, and takes the helper's entries if it lands
@@ -525,8 +520,18 @@ static int parse_types(struct btfx *btf, struct btfx_vjob *job, struct refs_acc 
 	if (!btfx__frame_alloc(&fo, frame_cap(len)))
 		return btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
 	btf->type_offs = fo.offs;
-	btf->words = fo.words;
 	btf->kinds = fo.kinds;
+	if (job) {
+		/*
+		 * The pages framing will likely fill (a vmlinux averages 25
+		 * bytes a record), mapped in one call each: a fresh page costs
+		 * more as a fault on first touch, and the memory is fresh when
+		 * other work freed it in between.
+		 */
+		uint32_t est = len / 24 < frame_cap(len) ? len / 24 : frame_cap(len);
+		btfx__populate(fo.offs, (size_t)est * sizeof(uint32_t));
+		btfx__populate(fo.kinds, est);
+	}
 	if (acc) {
 		e = frame_records(btf, len, btf->start_id, &fo, acc, err, true);
 	} else if (job) {

@@ -52,8 +52,6 @@ struct btfx {
 	uint32_t start_str_off;   /* first own string offset */
 	uint32_t *type_offs;
 	uint8_t *kinds;           /* btfx_kind() per own type (same allocation as type_offs) */
-	uint32_t *words;          /* the size/type word of each own record (same allocation),
-				   * filled when validating (not with BTFX_F_REFS_ONLY) */
 
 	uint32_t flags;
 
@@ -84,7 +82,7 @@ static inline const char *btfx__str(const struct btfx *btf, uint32_t off)
 BTFX_HIDDEN size_t btfx__type_size(const struct btfx *btf, const struct btfx_type *t, uint64_t *need);
 /* Framing output: one entry per record, from index n on (btf.c). */
 struct btfx_frame_out {
-	uint32_t *offs, *words;
+	uint32_t *offs;
 	uint8_t *kinds;
 	uint32_t n, named, named_ess;
 	uint32_t off; /* where framing stopped: the next record */

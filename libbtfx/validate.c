@@ -268,11 +268,9 @@ static const struct btfx_type *tby(const struct venv *env, uint32_t id)
 	return btfx__type(env->btf, id);
 }
 
-/* the size/type word of a record by id, from the compact copy for own ids (id valid, not 0) */
+/* the size/type word of the record of a valid id (not 0) */
 static inline uint32_t word(const struct venv *env, uint32_t id)
 {
-	if (id - env->start < env->nr)
-		return env->btf->words[id - env->start];
 	return tby(env, id)->size;
 }
 
@@ -1789,7 +1787,6 @@ int btfx__vjob_frame_join(struct btfx_vjob *j, struct btfx_frame_out *fo, bool e
 		return 0; /* the caller frames the tail itself */
 	m = t->n;
 	memcpy(fo->offs + fo->n, t->offs, (size_t)m * sizeof(*t->offs));
-	memcpy(fo->words + fo->n, t->words, (size_t)m * sizeof(*t->words));
 	memcpy(fo->kinds + fo->n, t->kinds, m);
 	fo->n += m;
 	fo->named += t->named;
@@ -1942,7 +1939,6 @@ void btfx__validate_end(struct btfx_vjob *j)
  */
 static uint32_t settled_run(struct venv *env, uint32_t i, uint32_t n)
 {
-	const uint32_t *words = env->btf->words;
 	uint8_t *slot = env->slot;
 	const uint8_t *pre = env->pre;
 	uint32_t *res = env->res;
@@ -1954,7 +1950,7 @@ static uint32_t settled_run(struct venv *env, uint32_t i, uint32_t n)
 
 		if (!(f | p))
 			break;
-		res[i] = f ? words[i] : res[i];
+		res[i] = f ? btfx__type(env->btf, env->start + i)->type : res[i];
 		slot[i] = (uint8_t)(s | (f ? S_VISIT(RESOLVED) : 0));
 	}
 	return i;
@@ -1991,7 +1987,7 @@ static int check_all_types(struct venv *env)
 			if (!(pre_ready(env, i) && (env->pre[i] & PRE_FUNC_OK)))
 				e = func_check(env, id, btfx__type(btf, id));
 			if (!e) {
-				env->res[i] = btf->words[i];
+				env->res[i] = btfx__type(btf, id)->type;
 				env->slot[i] |= S_VISIT(RESOLVED);
 			}
 			continue;
