@@ -503,7 +503,8 @@ bool btfx__frame_alloc(struct btfx_frame_out *fo, uint32_t cap)
  * thread frames up to it, and takes the helper's entries if it lands
  * exactly there, which proves the boundary.
  */
-static int parse_types(struct btfx *btf, struct btfx_vjob *job, struct refs_acc *acc, struct btfx_error *err)
+static int parse_types(struct btfx *btf, struct btfx_vjob *job, struct refs_acc *acc, struct btfx_hjob *hj,
+		       struct btfx_error *err)
 {
 	const struct btfx_header_info *h = &btf->hdr;
 	uint32_t len = h->type_len;
@@ -532,7 +533,14 @@ static int parse_types(struct btfx *btf, struct btfx_vjob *job, struct refs_acc 
 		btfx__populate(fo.offs, (size_t)est * sizeof(uint32_t));
 		btfx__populate(fo.kinds, est);
 	}
-	if (acc) {
+	if (acc && hj) { /* in slices, publishing the essential-name entries to the hashing helper */
+		e = 0;
+		while (!e && fo.off < len) {
+			e = frame_records(btf, len - fo.off > FRAME_SLICE ? fo.off + FRAME_SLICE : len, btf->start_id, &fo,
+					  acc, err, true);
+			btfx__hash_publish(hj, acc->n_ess);
+		}
+	} else if (acc) {
 		e = frame_records(btf, len, btf->start_id, &fo, acc, err, true);
 	} else if (job) {
 		e = 0;
@@ -585,6 +593,7 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 {
 	struct btfx *btf = calloc(1, sizeof(*btf));
 	struct btfx_vjob *job = NULL;
+	struct btfx_hjob *hj = NULL;
 	int e;
 
 	if (!btf) {
@@ -646,8 +655,10 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 		acc.ess_ids = malloc(((size_t)btf->hdr.type_len / 12 + 1) * 2 * sizeof(*acc.ess_ids));
 		if (!acc.ess_ids)
 			e = btfx_set_err(err, BTFX_E_NOMEM, ENOMEM, 0, -1, "out of memory");
+		else
+			hj = btfx__hash_start(btf, acc.ess_ids); /* NULL: the table hashes them itself */
 	}
-	e = e ?: parse_types(btf, job, refs_only ? &acc : NULL, err);
+	e = e ?: parse_types(btf, job, refs_only ? &acc : NULL, hj, err);
 	if (!e && !(btf->flags & BTFX_F_NO_VALIDATE) && !(btf->flags & BTFX_F_REFS_ONLY)) {
 		e = btfx__validate(btf, job, err); /* ends the job */
 	} else {
@@ -656,10 +667,16 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 			e = refs_finish(btf, &acc, err);
 	}
 	if (!e && (btf->flags & BTFX_F_INDEX_ESSENTIAL)) {
-		btf->ess_ids = acc.ess_ids; /* the table's entries, found while framing */
+		uint32_t *hashes = btfx__hash_finish(hj, acc.n_ess, true);
+
+		btf->ess_ids = acc.ess_ids; /* the table's entries, found (and hashed) while framing */
+		btf->ess_hashes = hashes;
 		btf->n_ess_ids = acc.n_ess;
 		btfx__names_build(btf, true); /* on failure, lookups build or scan later */
-		btf->ess_ids = NULL;
+		btf->ess_ids = btf->ess_hashes = NULL;
+		free(hashes);
+	} else {
+		btfx__hash_finish(hj, 0, false);
 	}
 	free(acc.ess_ids);
 	if (e) {

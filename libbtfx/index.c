@@ -143,6 +143,101 @@ BTFX_API size_t btfx_essential_name_len(const char *name)
 	return n;
 }
 
+/* the table hash of the essential name at name_off, 0 for none (no name, a bad offset) */
+static uint32_t ess_hash(const struct btfx *btf, uint32_t name_off)
+{
+	const char *name = btfx_str(btf, name_off);
+	uint32_t h;
+
+	if (!name || !*name)
+		return 0;
+	if (!hash_name_fast(name, str_end(btf, name), true, &h))
+		h = hash_bytes(name, btfx_essential_name_len(name));
+	return h;
+}
+
+/*
+ * Hashing the essential names on a helper thread while the caller frames
+ * (BTFX_F_REFS_ONLY | BTFX_F_INDEX_ESSENTIAL on a large BTF): reading ~20k
+ * names scattered over the string section is most of building the table.
+ * The helper follows the (id, name_off) list as framing publishes it; the
+ * caller then only inserts (hash, id) pairs, in id order as before.
+ */
+#define HASH_JOB_MIN_TYPE_BYTES (256u << 10)
+struct btfx_hjob {
+	const struct btfx *btf;
+	const uint32_t *ess_ids;
+	uint32_t *hashes;
+	uint32_t published; /* entries written (atomic) */
+	uint32_t total;     /* UINT32_MAX until finished (atomic) */
+	pthread_t th;
+	cpu_set_t cpus;
+	bool pinned;
+};
+
+static void *hash_thread(void *arg)
+{
+	struct btfx_hjob *j = arg;
+	uint32_t done = 0;
+
+	btfx__helper_unpin(&j->cpus, j->pinned);
+	for (;;) {
+		uint32_t avail = __atomic_load_n(&j->published, __ATOMIC_ACQUIRE), total;
+
+		for (; done < avail; done++)
+			j->hashes[done] = ess_hash(j->btf, j->ess_ids[2 * done + 1]);
+		total = __atomic_load_n(&j->total, __ATOMIC_ACQUIRE);
+		if (total != UINT32_MAX && done >= total)
+			return NULL;
+		if (done == __atomic_load_n(&j->published, __ATOMIC_ACQUIRE))
+			__builtin_ia32_pause(); /* the caller frames on: the next slice is a few us away */
+	}
+}
+
+struct btfx_hjob *btfx__hash_start(const struct btfx *btf, const uint32_t *ess_ids)
+{
+	struct btfx_hjob *j;
+
+	if (btf->hdr.type_len < HASH_JOB_MIN_TYPE_BYTES || (btf->flags & BTFX_F_SINGLE_THREAD))
+		return NULL;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->hashes = malloc(((size_t)btf->hdr.type_len / 12 + 1) * sizeof(*j->hashes)); /* an entry per record at most */
+	j->btf = btf;
+	j->ess_ids = ess_ids;
+	j->total = UINT32_MAX;
+	if (!j->hashes || btfx__helper_start(&j->th, hash_thread, j, &j->cpus, &j->pinned)) {
+		free(j->hashes);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void btfx__hash_publish(struct btfx_hjob *j, uint32_t n)
+{
+	__atomic_store_n(&j->published, n, __ATOMIC_RELEASE);
+}
+
+uint32_t *btfx__hash_finish(struct btfx_hjob *j, uint32_t n, bool keep)
+{
+	uint32_t *h;
+
+	if (!j)
+		return NULL;
+	__atomic_store_n(&j->published, n, __ATOMIC_RELEASE);
+	__atomic_store_n(&j->total, keep ? n : 0, __ATOMIC_RELEASE);
+	pthread_join(j->th, NULL);
+	h = j->hashes;
+	free(j);
+	if (!keep) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
 static void table_put(struct table *t, uint32_t h, uint32_t id)
 {
 	uint32_t i = h & t->mask;
@@ -170,6 +265,12 @@ static int table_build(struct btfx *btf, struct table *tab, bool ess)
 	if (cap >= 8192) /* 64 KiB: below that, faults are few and the call would cost more */
 		btfx__populate(tab->slots, (size_t)cap * sizeof(struct slot));
 	tab->mask = cap - 1;
+	if (ess && btf->ess_ids && btf->ess_hashes) { /* listed and hashed while framing */
+		for (uint32_t i = 0; i < btf->n_ess_ids; i++)
+			if (btf->ess_hashes[i])
+				table_put(tab, btf->ess_hashes[i], btf->ess_ids[2 * i]);
+		return 0;
+	}
 	if (ess && btf->ess_ids) { /* listed while framing: no walk over every record */
 		const uint32_t *e = btf->ess_ids;
 		for (uint32_t i = 0; i < btf->n_ess_ids; i++) {
@@ -179,12 +280,8 @@ static int table_build(struct btfx *btf, struct table *tab, bool ess)
 				if (ahead)
 					__builtin_prefetch(ahead);
 			}
-			if (name && *name) {
-				uint32_t h;
-				if (!hash_name_fast(name, str_end(btf, name), true, &h))
-					h = hash_bytes(name, btfx_essential_name_len(name));
-				table_put(tab, h, e[2 * i]);
-			}
+			if (name && *name)
+				table_put(tab, ess_hash(btf, e[2 * i + 1]), e[2 * i]);
 		}
 		return 0;
 	}

@@ -13,6 +13,8 @@
 #define BTFX_INTERNAL_H
 
 #include "btfx/btfx.h"
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 
 #define BTFX_HIDDEN __attribute__((visibility("hidden")))
@@ -48,6 +50,7 @@ struct btfx {
 	uint32_t nr_types;        /* own types */
 	uint32_t n_named, n_named_ess; /* own types with a name_off; those besides without BTFX_ESS_SKIP kinds */
 	const uint32_t *ess_ids;  /* while opening: (id, name_off) pairs of the essential index's own entries, in id order, if known */
+	const uint32_t *ess_hashes; /* and their essential-name hashes (0: skip), if computed */
 	uint32_t n_ess_ids;
 	uint32_t start_str_off;   /* first own string offset */
 	uint32_t *type_offs;
@@ -100,6 +103,18 @@ BTFX_HIDDEN bool btfx__frame_alloc(struct btfx_frame_out *fo, uint32_t cap);
 struct btfx_vjob;
 BTFX_HIDDEN uint32_t btfx__vjob_frame_split(struct btfx_vjob *job, uint32_t off);
 BTFX_HIDDEN int btfx__vjob_frame_join(struct btfx_vjob *job, struct btfx_frame_out *fo, bool exact);
+/* A helper thread on another CPU than the caller's (validate.c); -1 when
+ * there is only one CPU to run on.  The thread calls _unpin() first. */
+BTFX_HIDDEN int btfx__helper_start(pthread_t *th, void *(*fn)(void *), void *arg, cpu_set_t *cpus, bool *pinned);
+BTFX_HIDDEN void btfx__helper_unpin(const cpu_set_t *cpus, bool pinned);
+/* The essential-name hashes of a framing's (id, name_off) list, on a helper
+ * thread while the caller frames (index.c): _publish() after each slice
+ * with the entries written so far; _finish() with the total returns the
+ * hashes (0: no entry; the caller frees them), or cancels with NULL. */
+struct btfx_hjob;
+BTFX_HIDDEN struct btfx_hjob *btfx__hash_start(const struct btfx *btf, const uint32_t *ess_ids);
+BTFX_HIDDEN void btfx__hash_publish(struct btfx_hjob *j, uint32_t n);
+BTFX_HIDDEN uint32_t *btfx__hash_finish(struct btfx_hjob *j, uint32_t n, bool keep);
 /* Validation: _start (before the framing) may launch a helper thread for a
  * large BTF, NULL otherwise; btfx__validate() consumes the job; _end
  * cancels one when validation does not run. */

@@ -1804,8 +1804,7 @@ static void *helper_thread(void *arg)
 	struct btfx_error tmp;
 	int stage;
 
-	if (j->pinned)
-		pthread_setaffinity_np(pthread_self(), sizeof(j->cpus), &j->cpus);
+	btfx__helper_unpin(&j->cpus, j->pinned);
 	frame_tail(j);
 	bm = btf->hdr.str_len ? ident_bitmap(btf->strs, btf->hdr.str_len) : NULL;
 	__atomic_store_n(&j->ident, bm, __ATOMIC_RELEASE);
@@ -1860,11 +1859,44 @@ static void *helper_thread(void *arg)
 /* type sections at least this large (~20k types) get the helper thread */
 #define PARALLEL_MIN_TYPE_BYTES (256u << 10)
 
+/*
+ * Start a helper thread on another CPU than this one: placed on ours, it
+ * can wait milliseconds for the scheduler to move it while this thread
+ * works (seen in VMs).  The helper then calls btfx__helper_unpin() to take
+ * back our whole mask (*cpus, *pinned).  With one CPU to run on there is
+ * nothing to share: -1, no thread.
+ */
+int btfx__helper_start(pthread_t *th, void *(*fn)(void *), void *arg, cpu_set_t *cpus, bool *pinned)
+{
+	pthread_attr_t attr;
+	int cpu = sched_getcpu(), e;
+
+	*pinned = false;
+	pthread_attr_init(&attr);
+	if (sched_getaffinity(0, sizeof(*cpus), cpus) == 0 && cpu >= 0 && CPU_ISSET(cpu, cpus)) {
+		cpu_set_t others = *cpus;
+
+		CPU_CLR(cpu, &others);
+		if (!CPU_COUNT(&others)) {
+			pthread_attr_destroy(&attr);
+			return -1;
+		}
+		*pinned = !pthread_attr_setaffinity_np(&attr, sizeof(others), &others);
+	}
+	e = pthread_create(th, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return e ? -1 : 0;
+}
+
+void btfx__helper_unpin(const cpu_set_t *cpus, bool pinned)
+{
+	if (pinned)
+		pthread_setaffinity_np(pthread_self(), sizeof(*cpus), cpus);
+}
+
 struct btfx_vjob *btfx__validate_start(const struct btfx *btf)
 {
 	struct btfx_vjob *j;
-	pthread_attr_t attr;
-	int cpu;
 
 	if ((btf->flags & (BTFX_F_NO_VALIDATE | BTFX_F_REFS_ONLY | BTFX_F_SINGLE_THREAD)) ||
 	    btf->hdr.type_len < PARALLEL_MIN_TYPE_BYTES)
@@ -1874,35 +1906,14 @@ struct btfx_vjob *btfx__validate_start(const struct btfx *btf)
 		return NULL;
 	j->btf = btf;
 	j->stage = JOB_FRAMING;
-	/*
-	 * Started on another CPU than this one: placed on ours, the helper
-	 * can wait milliseconds for the scheduler to move it while this
-	 * thread frames (seen in VMs).  It then takes back our whole mask.
-	 * With one CPU to run on there is nothing to share: no helper.
-	 */
-	pthread_attr_init(&attr);
-	cpu = sched_getcpu();
-	if (sched_getaffinity(0, sizeof(j->cpus), &j->cpus) == 0 && cpu >= 0 && CPU_ISSET(cpu, &j->cpus)) {
-		cpu_set_t others = j->cpus;
-
-		CPU_CLR(cpu, &others);
-		if (!CPU_COUNT(&others)) {
-			pthread_attr_destroy(&attr);
-			free(j);
-			return NULL;
-		}
-		j->pinned = !pthread_attr_setaffinity_np(&attr, sizeof(others), &others);
-	}
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->cond, NULL);
-	if (pthread_create(&j->th, &attr, helper_thread, j)) {
-		pthread_attr_destroy(&attr);
+	if (btfx__helper_start(&j->th, helper_thread, j, &j->cpus, &j->pinned)) {
 		pthread_mutex_destroy(&j->lock);
 		pthread_cond_destroy(&j->cond);
 		free(j);
 		return NULL;
 	}
-	pthread_attr_destroy(&attr);
 	return j;
 }
 

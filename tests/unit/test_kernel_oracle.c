@@ -15,7 +15,9 @@
  *
  * Every input is also parsed with BTFX_F_SINGLE_THREAD: a large BTF (the
  * running kernel's vmlinux is a seed) is validated with a helper thread
- * by default, and both ways must give the same verdict and the same error.
+ * by default, and both ways must give the same verdict and the same error;
+ * so must BTFX_F_REFS_ONLY | BTFX_F_INDEX_ESSENTIAL opens, with the same
+ * essential-name lookups.
  *
  * Skips only when bpf() is unavailable (not root, EPERM, ENOSYS), loudly.
  */
@@ -250,13 +252,52 @@ static void report(struct stats *st, const char *what, const uint8_t *blob, size
 	}
 }
 
-/* btfx_parse() with BTFX_F_SINGLE_THREAD agrees with the default (ok, *err) */
+/* the same verdict and error, and for accepted input the same essential-name lookups */
+static bool same_open(const char *what, const char *how, struct btfx *a, const struct btfx_error *ea, struct btfx *b,
+		      const struct btfx_error *eb)
+{
+	bool same = (a != NULL) == (b != NULL);
+	uint32_t ids_a[8], ids_b[8];
+
+	if (same && !a)
+		same = ea->code == eb->code && ea->type_id == eb->type_id && ea->offset == eb->offset &&
+		       !strcmp(ea->msg, eb->msg);
+	if (!same)
+		fprintf(stderr, "%s: %s changes the verdict:\n  default: %s\n  single:  %s\n", what, how,
+			a ? "accepted" : ea->msg, b ? "accepted" : eb->msg);
+	if (same && a && btfx_type_cnt(a) != btfx_type_cnt(b)) {
+		fprintf(stderr, "%s: %s: %u types vs %u\n", what, how, btfx_type_cnt(a), btfx_type_cnt(b));
+		same = false;
+	}
+	for (uint32_t id = 1; same && a && id < btfx_type_cnt(a); id += 97) {
+		const char *name = btfx_name(a, btfx_type_by_id(a, id));
+		size_t len = btfx_essential_name_len(name), na, nb;
+
+		if (!len)
+			continue;
+		na = btfx_find_essential(a, name, len, ids_a, 8);
+		nb = btfx_find_essential(b, name, len, ids_b, 8);
+		if (na != nb || memcmp(ids_a, ids_b, (na < 8 ? na : 8) * sizeof(*ids_a))) {
+			fprintf(stderr, "%s: %s: essential lookups of '%s' differ (%zu vs %zu ids)\n", what, how, name, na,
+				nb);
+			same = false;
+		}
+	}
+	return same;
+}
+
+/*
+ * btfx_parse() with BTFX_F_SINGLE_THREAD agrees with the default (ok,
+ * *err), and so do the opens CO-RE uses for targets (BTFX_F_REFS_ONLY |
+ * BTFX_F_INDEX_ESSENTIAL), whose essential names a helper thread hashes on
+ * large input, down to the essential-name lookups.
+ */
 static bool same_single_thread(const char *what, const uint8_t *blob, size_t size, bool ok,
 			       const struct btfx_error *err)
 {
 	struct btfx_open_opts o = { .sz = sizeof(o), .flags = BTFX_F_SINGLE_THREAD };
-	struct btfx_error e1;
-	struct btfx *b = btfx_parse(blob, size, what, false, &o, &e1);
+	struct btfx_error e1, e2, e3;
+	struct btfx *b = btfx_parse(blob, size, what, false, &o, &e1), *r, *r1;
 	bool same = (b != NULL) == ok;
 
 	if (same && !ok)
@@ -266,6 +307,14 @@ static bool same_single_thread(const char *what, const uint8_t *blob, size_t siz
 		fprintf(stderr, "%s: BTFX_F_SINGLE_THREAD changes the verdict:\n  default: %s\n  single:  %s\n", what,
 			ok ? "accepted" : err->msg, b ? "accepted" : e1.msg);
 	btfx_free(b);
+	o.flags = BTFX_F_REFS_ONLY | BTFX_F_INDEX_ESSENTIAL;
+	r = btfx_parse(blob, size, what, false, &o, &e2);
+	o.flags |= BTFX_F_SINGLE_THREAD;
+	r1 = btfx_parse(blob, size, what, false, &o, &e3);
+	if (!same_open(what, "BTFX_F_SINGLE_THREAD (with BTFX_F_REFS_ONLY)", r, &e2, r1, &e3))
+		same = false;
+	btfx_free(r);
+	btfx_free(r1);
 	return same;
 }
 
