@@ -294,13 +294,75 @@ static int parse_layout(struct btfx *btf, struct btfx_error *err)
  * exceeded sends the caller to btfx__check_refs() for the exact verdict
  * and message (the first bad type in id order).
  */
-struct refs_acc {
-	uint32_t max_ref, max_name;
-	bool recheck;
-	uint32_t *ess_ids, n_ess; /* BTFX_F_INDEX_ESSENTIAL: (id, name_off) of the essential index's own entries */
-};
 
 #define MAXU(a, b) ((a) > (b) ? (a) : (b))
+
+/*
+ * BTFX_F_REFS_ONLY's checks of one record that fits, id its id: the
+ * largest type id and string offset it references, and a FUNC whose
+ * FUNC_PROTO is not an earlier FUNC_PROTO (kinds[] of earlier ids).
+ */
+static inline __attribute__((always_inline)) void refs_record(const struct btfx *btf, const uint8_t *kinds,
+								  const struct btfx_type *t, unsigned k, uint32_t id,
+								  uint32_t *max_ref, uint32_t *max_name, bool *recheck)
+{
+	uint32_t mr = *max_ref, mn = MAXU(*max_name, t->name_off);
+
+	switch (k) {
+	case BTFX_KIND_PTR: case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST:
+	case BTFX_KIND_RESTRICT: case BTFX_KIND_TYPE_TAG: case BTFX_KIND_VAR: case BTFX_KIND_DECL_TAG:
+		mr = MAXU(mr, t->type);
+		break;
+	case BTFX_KIND_FUNC: {
+		uint32_t p = t->type;
+		if (!p || p >= id ||
+		    (p >= btf->start_id ? kinds[p - btf->start_id] : btfx_kind(btfx__type(btf, p))) != BTFX_KIND_FUNC_PROTO)
+			*recheck = true;
+		break;
+	}
+	case BTFX_KIND_ARRAY:
+		mr = MAXU(mr, MAXU(btfx_array(t)->type, btfx_array(t)->index_type));
+		break;
+	case BTFX_KIND_ENUM:
+		for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++)
+			mn = MAXU(mn, btfx_enums(t)[i].name_off);
+		break;
+	case BTFX_KIND_FUNC_PROTO:
+		mr = MAXU(mr, t->type);
+		for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++) {
+			mr = MAXU(mr, btfx_params(t)[i].type);
+			mn = MAXU(mn, btfx_params(t)[i].name_off);
+		}
+		break;
+	case BTFX_KIND_STRUCT: case BTFX_KIND_UNION:
+		for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++) {
+			mr = MAXU(mr, btfx_members(t)[i].type);
+			mn = MAXU(mn, btfx_members(t)[i].name_off);
+		}
+		break;
+	case BTFX_KIND_ENUM64:
+		for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++)
+			mn = MAXU(mn, btfx_enums64(t)[i].name_off);
+		break;
+	case BTFX_KIND_DATASEC:
+		for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++)
+			mr = MAXU(mr, btfx_secinfos(t)[i].type);
+		break;
+	}
+	*max_ref = mr;
+	*max_name = mn;
+}
+
+/* refs_record() for own entries [from, to), framed already */
+void btfx__refs_scan(const struct btfx *btf, uint32_t from, uint32_t to, struct btfx_refs_acc *acc)
+{
+	for (uint32_t i = from; i < to; i++) {
+		const struct btfx_type *t = (const struct btfx_type *)(btf->types + btf->type_offs[i]);
+
+		refs_record(btf, btf->kinds, t, btf->kinds[i], btf->start_id + i, &acc->max_ref, &acc->max_name,
+			    &acc->recheck);
+	}
+}
 
 /* type-section bytes framed between two looks at a helper's split (parse_types()) */
 #define FRAME_SLICE (32u << 10)
@@ -317,8 +379,8 @@ struct refs_acc {
  */
 static inline __attribute__((always_inline)) int frame_records(const struct btfx *btf, uint32_t stop,
 								   uint32_t id0, struct btfx_frame_out *fo,
-								   struct refs_acc *acc, struct btfx_error *err,
-								   const bool refs)
+								   struct btfx_refs_acc *acc, struct btfx_error *err,
+								   const bool refs, const bool ess)
 {
 	const struct btfx_header_info *h = &btf->hdr;
 	const uint8_t *types = btf->data + h->hdr_len + h->type_off;
@@ -355,26 +417,15 @@ static inline __attribute__((always_inline)) int frame_records(const struct btfx
 		case BTFX_KIND_PTR: case BTFX_KIND_TYPEDEF: case BTFX_KIND_VOLATILE: case BTFX_KIND_CONST:
 		case BTFX_KIND_RESTRICT: case BTFX_KIND_TYPE_TAG:
 			need = sz = sizeof(*t);
-			if (refs)
-				max_ref = MAXU(max_ref, t->type);
 			break;
 		case BTFX_KIND_FWD: case BTFX_KIND_FLOAT:
 			need = sz = sizeof(*t);
 			break;
 		case BTFX_KIND_FUNC:
 			need = sz = sizeof(*t);
-			if (refs) { /* its FUNC_PROTO must come earlier: kinds[] has it */
-				uint32_t p = t->type;
-				if (!p || p >= id ||
-				    (p >= btf->start_id ? kinds[p - btf->start_id] : btfx_kind(btfx__type(btf, p))) !=
-					    BTFX_KIND_FUNC_PROTO)
-					acc->recheck = true;
-			}
 			break;
 		case BTFX_KIND_VAR: case BTFX_KIND_DECL_TAG:
 			need = sz = sizeof(*t) + 4;
-			if (refs)
-				max_ref = MAXU(max_ref, t->type);
 			break;
 		case BTFX_KIND_INT:
 			need = sz = sizeof(*t) + 4;
@@ -382,54 +433,15 @@ static inline __attribute__((always_inline)) int frame_records(const struct btfx
 		/* kinds with trailing records: read only when they fit (else the check below fails) */
 		case BTFX_KIND_ARRAY:
 			need = sz = sizeof(*t) + 12;
-			if (refs && need <= len - off)
-				max_ref = MAXU(max_ref, MAXU(btfx_array(t)->type, btfx_array(t)->index_type));
 			break;
-		case BTFX_KIND_ENUM:
+		case BTFX_KIND_ENUM: case BTFX_KIND_FUNC_PROTO:
 			need = sizeof(*t) + (uint64_t)btfx_vlen(t) * 8;
 			sz = (size_t)need;
-			if (refs && need <= len - off)
-				for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++)
-					max_name = MAXU(max_name, btfx_enums(t)[i].name_off);
 			break;
-		case BTFX_KIND_FUNC_PROTO:
-			need = sizeof(*t) + (uint64_t)btfx_vlen(t) * 8;
-			sz = (size_t)need;
-			if (refs && need <= len - off) {
-				max_ref = MAXU(max_ref, t->type);
-				for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++) {
-					max_ref = MAXU(max_ref, btfx_params(t)[i].type);
-					max_name = MAXU(max_name, btfx_params(t)[i].name_off);
-				}
-			}
-			break;
-		case BTFX_KIND_STRUCT: case BTFX_KIND_UNION:
+		case BTFX_KIND_STRUCT: case BTFX_KIND_UNION: case BTFX_KIND_ENUM64: case BTFX_KIND_DATASEC:
 			need = sizeof(*t) + (uint64_t)btfx_vlen(t) * 12;
 			sz = (size_t)need;
-			if (refs && need <= len - off)
-				for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++) {
-					max_ref = MAXU(max_ref, btfx_members(t)[i].type);
-					max_name = MAXU(max_name, btfx_members(t)[i].name_off);
-				}
 			break;
-		case BTFX_KIND_ENUM64:
-			need = sizeof(*t) + (uint64_t)btfx_vlen(t) * 12;
-			sz = (size_t)need;
-			if (refs && need <= len - off)
-				for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++)
-					max_name = MAXU(max_name, btfx_enums64(t)[i].name_off);
-			break;
-		case BTFX_KIND_DATASEC:
-			need = sizeof(*t) + (uint64_t)btfx_vlen(t) * 12;
-			sz = (size_t)need;
-			if (refs && need <= len - off)
-				for (uint32_t i = 0, v = btfx_vlen(t); i < v; i++)
-					max_ref = MAXU(max_ref, btfx_secinfos(t)[i].type);
-			break;
-		case BTFX_KIND_UNKN:
-			if (refs)
-				acc->recheck = true;
-			/* fall through */
 		default:
 			sz = btfx__type_size(btf, t, &need);
 			break;
@@ -454,12 +466,11 @@ static inline __attribute__((always_inline)) int frame_records(const struct btfx
 		off += sz;
 		named += t->name_off != 0;
 		named_ess += t->name_off != 0 && !btfx__ess_skip(k);
-		if (refs) {
-			max_name = MAXU(max_name, t->name_off);
-			if (acc->ess_ids && t->name_off && !btfx__ess_skip(k)) {
-				acc->ess_ids[2 * acc->n_ess] = id;
-				acc->ess_ids[2 * acc->n_ess++ + 1] = t->name_off;
-			}
+		if (refs)
+			refs_record(btf, kinds, t, k, id, &max_ref, &max_name, &acc->recheck);
+		if (ess && acc->ess_ids && t->name_off && !btfx__ess_skip(k)) {
+			acc->ess_ids[2 * acc->n_ess] = id;
+			acc->ess_ids[2 * acc->n_ess++ + 1] = t->name_off;
 		}
 	}
 	fo->off = off;
@@ -477,7 +488,7 @@ static inline __attribute__((always_inline)) int frame_records(const struct btfx
 int btfx__frame_plain(const struct btfx *btf, uint32_t stop, uint32_t id0, struct btfx_frame_out *fo,
 		      struct btfx_error *err)
 {
-	return frame_records(btf, stop, id0, fo, NULL, err, false);
+	return frame_records(btf, stop, id0, fo, NULL, err, false, false);
 }
 
 /* entries for at most this many records of a type section of len bytes (a record is at least 12) */
@@ -503,7 +514,7 @@ bool btfx__frame_alloc(struct btfx_frame_out *fo, uint32_t cap)
  * thread frames up to it, and takes the helper's entries if it lands
  * exactly there, which proves the boundary.
  */
-static int parse_types(struct btfx *btf, struct btfx_vjob *job, struct refs_acc *acc, struct btfx_hjob *hj,
+static int parse_types(struct btfx *btf, struct btfx_vjob *job, struct btfx_refs_acc *acc, struct btfx_hjob *hj,
 		       struct btfx_error *err)
 {
 	const struct btfx_header_info *h = &btf->hdr;
@@ -533,15 +544,15 @@ static int parse_types(struct btfx *btf, struct btfx_vjob *job, struct refs_acc 
 		btfx__populate(fo.offs, (size_t)est * sizeof(uint32_t));
 		btfx__populate(fo.kinds, est);
 	}
-	if (acc && hj) { /* in slices, publishing the essential-name entries to the hashing helper */
+	if (acc && hj) { /* in slices, publishing them to the helper, which checks them and hashes the names */
 		e = 0;
 		while (!e && fo.off < len) {
 			e = frame_records(btf, len - fo.off > FRAME_SLICE ? fo.off + FRAME_SLICE : len, btf->start_id, &fo,
-					  acc, err, true);
-			btfx__hash_publish(hj, acc->n_ess);
+					  acc, err, false, true);
+			btfx__hash_publish(hj, acc->n_ess, fo.n);
 		}
 	} else if (acc) {
-		e = frame_records(btf, len, btf->start_id, &fo, acc, err, true);
+		e = frame_records(btf, len, btf->start_id, &fo, acc, err, true, true);
 	} else if (job) {
 		e = 0;
 		while (!e && fo.off < len) {
@@ -549,12 +560,12 @@ static int parse_types(struct btfx *btf, struct btfx_vjob *job, struct refs_acc 
 			uint32_t split = btfx__vjob_frame_split(job, fo.off);
 			uint32_t stop = split > fo.off ? split : (len - fo.off > FRAME_SLICE ? fo.off + FRAME_SLICE : len);
 
-			e = frame_records(btf, stop, btf->start_id, &fo, NULL, err, false);
+			e = frame_records(btf, stop, btf->start_id, &fo, NULL, err, false, false);
 			if (!e && split > 0 && fo.off >= split)
 				e = btfx__vjob_frame_join(job, &fo, fo.off == split);
 		}
 	} else {
-		e = frame_records(btf, len, btf->start_id, &fo, NULL, err, false);
+		e = frame_records(btf, len, btf->start_id, &fo, NULL, err, false, false);
 	}
 	if (e)
 		return e;
@@ -579,7 +590,7 @@ void btfx__err_prefix(struct btfx_error *err, const char *path)
 }
 
 /* After framing with a refs_acc: the checks framing could not settle */
-static int refs_finish(struct btfx *btf, const struct refs_acc *acc, struct btfx_error *err)
+static int refs_finish(struct btfx *btf, const struct btfx_refs_acc *acc, struct btfx_error *err)
 {
 	uint64_t str_end = (uint64_t)btf->start_str_off + btf->hdr.str_len;
 
@@ -594,6 +605,7 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 	struct btfx *btf = calloc(1, sizeof(*btf));
 	struct btfx_vjob *job = NULL;
 	struct btfx_hjob *hj = NULL;
+	uint32_t *hashes = NULL;
 	int e;
 
 	if (!btf) {
@@ -648,7 +660,7 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 	if (!e)
 		job = btfx__validate_start(btf); /* a helper starts on the strings while we frame */
 	bool refs_only = (btf->flags & (BTFX_F_NO_VALIDATE | BTFX_F_REFS_ONLY)) == BTFX_F_REFS_ONLY;
-	struct refs_acc acc = { 0 };
+	struct btfx_refs_acc acc = { 0 };
 
 	if (!e && refs_only && (btf->flags & BTFX_F_INDEX_ESSENTIAL)) {
 		/* at most one id per 12-byte record; pages are touched only as used */
@@ -659,6 +671,7 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 			hj = btfx__hash_start(btf, acc.ess_ids); /* NULL: the table hashes them itself */
 	}
 	e = e ?: parse_types(btf, job, refs_only ? &acc : NULL, hj, err);
+	hashes = btfx__hash_finish(hj, acc.n_ess, e ? 0 : btf->nr_types, !e, &acc); /* adds its checks to acc */
 	if (!e && !(btf->flags & BTFX_F_NO_VALIDATE) && !(btf->flags & BTFX_F_REFS_ONLY)) {
 		e = btfx__validate(btf, job, err); /* ends the job */
 	} else {
@@ -667,17 +680,13 @@ struct btfx *btfx__parse_blob(const void *data, size_t size, const char *path, c
 			e = refs_finish(btf, &acc, err);
 	}
 	if (!e && (btf->flags & BTFX_F_INDEX_ESSENTIAL)) {
-		uint32_t *hashes = btfx__hash_finish(hj, acc.n_ess, true);
-
 		btf->ess_ids = acc.ess_ids; /* the table's entries, found (and hashed) while framing */
 		btf->ess_hashes = hashes;
 		btf->n_ess_ids = acc.n_ess;
 		btfx__names_build(btf, true); /* on failure, lookups build or scan later */
 		btf->ess_ids = btf->ess_hashes = NULL;
-		free(hashes);
-	} else {
-		btfx__hash_finish(hj, 0, false);
 	}
+	free(hashes);
 	free(acc.ess_ids);
 	if (e) {
 		btfx__err_prefix(err, btf->path);

@@ -168,8 +168,10 @@ struct btfx_hjob {
 	const struct btfx *btf;
 	const uint32_t *ess_ids;
 	uint32_t *hashes;
-	uint32_t published; /* entries written (atomic) */
+	uint32_t published; /* list entries written (atomic) */
+	uint32_t types;     /* types framed (atomic, published after the entries) */
 	uint32_t total;     /* UINT32_MAX until finished (atomic) */
+	struct btfx_refs_acc refs; /* the checks of those types */
 	pthread_t th;
 	cpu_set_t cpus;
 	bool pinned;
@@ -178,18 +180,24 @@ struct btfx_hjob {
 static void *hash_thread(void *arg)
 {
 	struct btfx_hjob *j = arg;
-	uint32_t done = 0;
+	uint32_t done = 0, checked = 0;
 
 	btfx__helper_unpin(&j->cpus, j->pinned);
 	for (;;) {
+		uint32_t types = __atomic_load_n(&j->types, __ATOMIC_ACQUIRE);
 		uint32_t avail = __atomic_load_n(&j->published, __ATOMIC_ACQUIRE), total;
 
+		if (types > checked) {
+			btfx__refs_scan(j->btf, checked, types, &j->refs);
+			checked = types;
+		}
 		for (; done < avail; done++)
 			j->hashes[done] = ess_hash(j->btf, j->ess_ids[2 * done + 1]);
 		total = __atomic_load_n(&j->total, __ATOMIC_ACQUIRE);
-		if (total != UINT32_MAX && done >= total)
+		if (total != UINT32_MAX && done >= total && checked >= __atomic_load_n(&j->types, __ATOMIC_ACQUIRE))
 			return NULL;
-		if (done == __atomic_load_n(&j->published, __ATOMIC_ACQUIRE))
+		if (done == __atomic_load_n(&j->published, __ATOMIC_ACQUIRE) &&
+		    checked == __atomic_load_n(&j->types, __ATOMIC_ACQUIRE))
 			__builtin_ia32_pause(); /* the caller frames on: the next slice is a few us away */
 	}
 }
@@ -215,20 +223,28 @@ struct btfx_hjob *btfx__hash_start(const struct btfx *btf, const uint32_t *ess_i
 	return j;
 }
 
-void btfx__hash_publish(struct btfx_hjob *j, uint32_t n)
+void btfx__hash_publish(struct btfx_hjob *j, uint32_t n_ess, uint32_t n_types)
 {
-	__atomic_store_n(&j->published, n, __ATOMIC_RELEASE);
+	__atomic_store_n(&j->published, n_ess, __ATOMIC_RELEASE);
+	__atomic_store_n(&j->types, n_types, __ATOMIC_RELEASE);
 }
 
-uint32_t *btfx__hash_finish(struct btfx_hjob *j, uint32_t n, bool keep)
+uint32_t *btfx__hash_finish(struct btfx_hjob *j, uint32_t n_ess, uint32_t n_types, bool keep,
+			    struct btfx_refs_acc *acc)
 {
 	uint32_t *h;
 
 	if (!j)
 		return NULL;
-	__atomic_store_n(&j->published, n, __ATOMIC_RELEASE);
-	__atomic_store_n(&j->total, keep ? n : 0, __ATOMIC_RELEASE);
+	if (keep)
+		btfx__hash_publish(j, n_ess, n_types);
+	__atomic_store_n(&j->total, keep ? n_ess : 0, __ATOMIC_RELEASE);
 	pthread_join(j->th, NULL);
+	if (keep) {
+		acc->max_ref = acc->max_ref > j->refs.max_ref ? acc->max_ref : j->refs.max_ref;
+		acc->max_name = acc->max_name > j->refs.max_name ? acc->max_name : j->refs.max_name;
+		acc->recheck |= j->refs.recheck;
+	}
 	h = j->hashes;
 	free(j);
 	if (!keep) {

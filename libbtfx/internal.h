@@ -103,18 +103,36 @@ BTFX_HIDDEN bool btfx__frame_alloc(struct btfx_frame_out *fo, uint32_t cap);
 struct btfx_vjob;
 BTFX_HIDDEN uint32_t btfx__vjob_frame_split(struct btfx_vjob *job, uint32_t off);
 BTFX_HIDDEN int btfx__vjob_frame_join(struct btfx_vjob *job, struct btfx_frame_out *fo, bool exact);
+/*
+ * BTFX_F_REFS_ONLY: btfx_check_refs()'s checks folded into framing, while
+ * each record is in cache: the largest type id and string offset any
+ * record references, and each FUNC's FUNC_PROTO, when it comes earlier,
+ * through kinds[].  A later or missing FUNC_PROTO, kind 0, or a bound
+ * exceeded sends the caller to btfx__check_refs() for the exact verdict
+ * and message (the first bad type in id order).
+ */
+struct btfx_refs_acc {
+	uint32_t max_ref, max_name;
+	bool recheck;
+	uint32_t *ess_ids, n_ess; /* BTFX_F_INDEX_ESSENTIAL: (id, name_off) of the essential index's own entries */
+};
+/* the checks for own entries [from, to), framed already (btf.c) */
+BTFX_HIDDEN void btfx__refs_scan(const struct btfx *btf, uint32_t from, uint32_t to, struct btfx_refs_acc *acc);
 /* A helper thread on another CPU than the caller's (validate.c); -1 when
  * there is only one CPU to run on.  The thread calls _unpin() first. */
 BTFX_HIDDEN int btfx__helper_start(pthread_t *th, void *(*fn)(void *), void *arg, cpu_set_t *cpus, bool *pinned);
 BTFX_HIDDEN void btfx__helper_unpin(const cpu_set_t *cpus, bool pinned);
-/* The essential-name hashes of a framing's (id, name_off) list, on a helper
- * thread while the caller frames (index.c): _publish() after each slice
- * with the entries written so far; _finish() with the total returns the
- * hashes (0: no entry; the caller frees them), or cancels with NULL. */
+/* The essential-name hashes of a framing's (id, name_off) list and the
+ * BTFX_F_REFS_ONLY checks of its records, on a helper thread while the
+ * caller frames (index.c): _publish() after each slice with the list
+ * entries and the types framed so far; _finish() with the totals adds the
+ * checks' results to *acc and returns the hashes (0: no entry; the caller
+ * frees them), or cancels (keep false) with NULL. */
 struct btfx_hjob;
 BTFX_HIDDEN struct btfx_hjob *btfx__hash_start(const struct btfx *btf, const uint32_t *ess_ids);
-BTFX_HIDDEN void btfx__hash_publish(struct btfx_hjob *j, uint32_t n);
-BTFX_HIDDEN uint32_t *btfx__hash_finish(struct btfx_hjob *j, uint32_t n, bool keep);
+BTFX_HIDDEN void btfx__hash_publish(struct btfx_hjob *j, uint32_t n_ess, uint32_t n_types);
+BTFX_HIDDEN uint32_t *btfx__hash_finish(struct btfx_hjob *j, uint32_t n_ess, uint32_t n_types, bool keep,
+					struct btfx_refs_acc *acc);
 /* Validation: _start (before the framing) may launch a helper thread for a
  * large BTF, NULL otherwise; btfx__validate() consumes the job; _end
  * cancels one when validation does not run. */
