@@ -103,7 +103,7 @@ static void test_ident_names(void **state)
 					unsigned len = lens[li];
 					char name[1200], padstr[80];
 					struct btfx_error err;
-					struct bb *b = bb_new();
+					struct bb *b;
 					struct btfx *btf;
 					uint32_t int_id;
 					uint8_t *blob;
@@ -112,6 +112,7 @@ static void test_ident_names(void **state)
 
 					if (oi == 0 && where) /* one plain name per length */
 						continue;
+					b = bb_new();
 					memset(name, 'a', len);
 					name[len] = 0;
 					if (odd[oi])
