@@ -809,27 +809,14 @@ struct seed_def {
  */
 static uint8_t *seed_vmlinux(size_t *sz)
 {
-	FILE *f = fopen("/sys/kernel/btf/vmlinux", "rb");
-	uint8_t *b = NULL;
-	size_t cap = 0, n = 0, r;
+	struct btfx_open_opts o = { .sz = sizeof(o), .flags = BTFX_F_NO_VALIDATE };
+	struct btfx *btf = btfx_open("/sys/kernel/btf/vmlinux", &o, NULL);
+	const void *raw = btf ? btfx_raw_data(btf, sz) : NULL;
+	uint8_t *b = raw ? malloc(*sz) : NULL;
 
-	if (!f)
-		return NULL;
-	do {
-		if (n == cap) {
-			uint8_t *nb = realloc(b, cap = cap ? 2 * cap : 1 << 22);
-			if (!nb) {
-				free(b);
-				fclose(f);
-				return NULL;
-			}
-			b = nb;
-		}
-		r = fread(b + n, 1, cap - n, f);
-		n += r;
-	} while (r);
-	fclose(f);
-	*sz = n;
+	if (b)
+		memcpy(b, raw, *sz);
+	btfx_free(btf);
 	return b;
 }
 
